@@ -1,0 +1,3 @@
+from mlscaffold.cli import app
+
+app(prog_name="mlscaffold")
