@@ -1,0 +1,53 @@
+"""Project and package names: normalise what the user typed, or say why it cannot be used."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+from dataclasses import dataclass
+
+from mlscaffold.errors import TargetError
+
+# Package names that would shadow something the generated repo imports, or confuse tooling.
+RESERVED = frozenset(
+    {
+        "airflow", "prefect", "dagster", "dagster_dbt", "dbt", "cosmos", "sklearn", "duckdb",
+        "pandas", "numpy", "joblib", "matplotlib", "pytest", "test", "tests", "src",
+        "mlscaffold", "copier", "typer",
+    }
+)  # fmt: skip
+_PROJECT = re.compile(r"^[a-z]([a-z0-9_-]*[a-z0-9])?$")
+
+
+@dataclass(frozen=True)
+class Names:
+    project: str  # directory and distribution name, e.g. my-pipeline
+    package: str  # Python import name, e.g. my_pipeline
+    normalised_from: str | None  # what the user typed, when we changed it
+
+
+def normalise(raw: str) -> Names:
+    """`My Pipeline` -> `my_pipeline`; reject paths and names no Python package can have."""
+    text = raw.strip()
+    if not text:
+        raise TargetError("The project name is empty.", "Example: mlscaffold new my-pipeline")
+    if "/" in text or "\\" in text or ".." in text:
+        raise TargetError(
+            f"The project name {raw!r} contains a path separator or '..'.",
+            "Give a plain name and choose the parent folder with --output-dir.",
+        )
+    project = re.sub(r"[\s.]+", "_", text).lower()
+    project = re.sub(r"[_-]{2,}", "_", project).strip("_-")
+    if not _PROJECT.match(project):
+        raise TargetError(
+            f"{raw!r} is not a valid project name.",
+            "Use letters, digits, '-' and '_', starting with a letter, e.g. my-pipeline.",
+        )
+    package = project.replace("-", "_")
+    if package in RESERVED or package in sys.stdlib_module_names or keyword.iskeyword(package):
+        raise TargetError(
+            f"The package name {package!r} would shadow the module of the same name.",
+            f"Pick a more specific name, e.g. {package}-pipeline.",
+        )
+    return Names(project, package, raw if project != raw else None)
