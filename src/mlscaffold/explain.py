@@ -1,0 +1,49 @@
+"""Print a recommendation: scores as a small bar chart, reasons grouped by orchestrator.
+
+`mlscaffold recommend` and `mlscaffold new` both call `show`, so they explain identically.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from mlscaffold.models import Answers, Orchestrator, Recommendation
+from mlscaffold.questions import describe_defaults
+
+BAR_WIDTH = 24
+COLOURS = {Orchestrator.AIRFLOW: "cyan", Orchestrator.PREFECT: "blue", Orchestrator.DAGSTER: "magenta"}
+
+
+def show(console: Console, rec: Recommendation, answers: Answers | None = None) -> None:
+    console.print(Text.assemble("Recommended orchestrator: ", (rec.orchestrator.title, "bold green")))
+    console.print(score_chart(rec))
+    console.print("Why:")
+    ranked = sorted(rec.scores, key=lambda o: -rec.scores[o])
+    for orchestrator in ranked:
+        reasons = rec.reasons_for(orchestrator)
+        if not reasons:
+            continue
+        console.print(Text(f"  {orchestrator.title}", style=f"bold {COLOURS[orchestrator]}"))
+        for r in reasons:
+            sign = "+" if r.weight > 0 else "-"
+            console.print(Text(f"    {sign} [{r.rule} {r.weight:+d}] {r.reason}"))
+    if not rec.reasons:
+        console.print("  No rule applied to these answers; every orchestrator scored 0.")
+    if rec.tie_break:
+        console.print(Text(f"Tie-break: {rec.tie_break}", style="yellow"))
+    if answers is not None:
+        defaults = describe_defaults(answers)
+        if defaults:
+            console.print(Text(f"From defaults: {defaults}", style="dim"))
+
+
+def score_chart(rec: Recommendation) -> Table:
+    table = Table.grid(padding=(0, 1))
+    top = max([1, *rec.scores.values()])
+    for orchestrator, score in sorted(rec.scores.items(), key=lambda item: -item[1]):
+        filled = round(BAR_WIDTH * max(score, 0) / top)
+        bar = Text("█" * filled, style=COLOURS[orchestrator])
+        table.add_row(f"  {orchestrator.title:<14}", f"{score:>3}", bar)
+    return table
