@@ -69,7 +69,9 @@ def with_catalogue_flags(func: F) -> F:
             annotation = Optional[bool]  # noqa: UP045 (Typer reads it at runtime)
         else:
             metavar = "|".join(q.choices) if q.kind == "choice" else "N"
-            option = typer.Option(q.flag, metavar=metavar, help=q.help + default, rich_help_panel=panel)
+            option = typer.Option(
+                q.flag, metavar=metavar, help=q.help + default, rich_help_panel=panel
+            )
             annotation = Optional[str]  # noqa: UP045
         params.append(
             inspect.Parameter(
@@ -224,11 +226,11 @@ def new(
         if chosen is None:
             chosen = prompts.choose_orchestrator(rec) if interactive else rec.orchestrator
         if chosen is not rec.orchestrator:
-            console.print(f"Using {chosen.title} (you overrode {rec.orchestrator.title}).")
+            console.print(f"Using {chosen.label} (you overrode {rec.orchestrator.label}).")
         plan = Plan(names, target, answers, rec, chosen, git=git)
-        with console.status(f"Rendering {names.project} with {chosen.title}…"):
+        with console.status(f"Rendering {names.project} with {chosen.label}…"):
             result = render(plan)
-        console.print(f"\nCreated {result.path} ({chosen.title}).", style="bold green")
+        console.print(f"\nCreated {result.path} ({chosen.label}).", style="bold green")
         _next_steps(console, result.path, result.commands)
 
 

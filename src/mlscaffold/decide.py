@@ -14,7 +14,7 @@ def recommend(answers: Answers, rules: Iterable[Rule] = RULES) -> Recommendation
         for rule in rules
         if rule.when(answers)
     )
-    scores = {o: 0 for o in TIE_BREAK_ORDER}
+    scores = dict.fromkeys(TIE_BREAK_ORDER, 0)
     for reason in reasons:
         scores[reason.orchestrator] += reason.weight
     best = max(scores.values())
@@ -26,9 +26,9 @@ def recommend(answers: Answers, rules: Iterable[Rule] = RULES) -> Recommendation
     winner = leaders[0]
     tie_break = None
     if len(leaders) > 1:
-        names = " and ".join(o.title for o in leaders)
+        names = " and ".join(o.label for o in leaders)
         tie_break = (
-            f"{names} tied at {best}; chose {winner.title} by the tie-break rule "
+            f"{names} tied at {best}; chose {winner.label} by the tie-break rule "
             f"({TIE_BREAK_RULE})."
         )
     ordered = {o: scores[o] for o in Orchestrator}

@@ -13,11 +13,16 @@ from mlscaffold.models import Answers, Orchestrator, Recommendation
 from mlscaffold.questions import describe_defaults
 
 BAR_WIDTH = 24
-COLOURS = {Orchestrator.AIRFLOW: "cyan", Orchestrator.PREFECT: "blue", Orchestrator.DAGSTER: "magenta"}
+COLOURS = {
+    Orchestrator.AIRFLOW: "cyan",
+    Orchestrator.PREFECT: "blue",
+    Orchestrator.DAGSTER: "magenta",
+}
 
 
 def show(console: Console, rec: Recommendation, answers: Answers | None = None) -> None:
-    console.print(Text.assemble("Recommended orchestrator: ", (rec.orchestrator.title, "bold green")))
+    title = (rec.orchestrator.label, "bold green")
+    console.print(Text.assemble("Recommended orchestrator: ", title))
     console.print(score_chart(rec))
     console.print("Why:")
     ranked = sorted(rec.scores, key=lambda o: -rec.scores[o])
@@ -25,7 +30,7 @@ def show(console: Console, rec: Recommendation, answers: Answers | None = None) 
         reasons = rec.reasons_for(orchestrator)
         if not reasons:
             continue
-        console.print(Text(f"  {orchestrator.title}", style=f"bold {COLOURS[orchestrator]}"))
+        console.print(Text(f"  {orchestrator.label}", style=f"bold {COLOURS[orchestrator]}"))
         for r in reasons:
             sign = "+" if r.weight > 0 else "-"
             console.print(Text(f"    {sign} [{r.rule} {r.weight:+d}] {r.reason}"))
@@ -45,5 +50,5 @@ def score_chart(rec: Recommendation) -> Table:
     for orchestrator, score in sorted(rec.scores.items(), key=lambda item: -item[1]):
         filled = round(BAR_WIDTH * max(score, 0) / top)
         bar = Text("█" * filled, style=COLOURS[orchestrator])
-        table.add_row(f"  {orchestrator.title:<14}", f"{score:>3}", bar)
+        table.add_row(f"  {orchestrator.label:<14}", f"{score:>3}", bar)
     return table

@@ -13,7 +13,7 @@ class Orchestrator(StrEnum):
     DAGSTER = "dagster"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         return {"airflow": "Apache Airflow", "prefect": "Prefect", "dagster": "Dagster"}[self.value]
 
 

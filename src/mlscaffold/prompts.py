@@ -23,10 +23,13 @@ def ask_missing(given: Mapping[str, object]) -> dict[str, object]:
         if not q.followup and q.key not in answers and q.applies(_typed(answers)):
             answers[q.key] = _ask(q, skippable=False)
     followups = [q for q in CATALOGUE if q.followup and q.key not in answers]
-    if followups and questionary.confirm(
-        f"Answer {len(followups)} short follow-up questions to sharpen the recommendation?",
-        default=True,
-    ).unsafe_ask():
+    if (
+        followups
+        and questionary.confirm(
+            f"Answer {len(followups)} short follow-up questions to sharpen the recommendation?",
+            default=True,
+        ).unsafe_ask()
+    ):
         for q in followups:
             value = _ask(q, skippable=True)
             if value is not None:
@@ -37,9 +40,9 @@ def ask_missing(given: Mapping[str, object]) -> dict[str, object]:
 def choose_orchestrator(rec: Recommendation) -> Orchestrator:
     choices = [
         questionary.Choice(
-            f"{o.title} (recommended, score {rec.scores[o]})"
+            f"{o.label} (recommended, score {rec.scores[o]})"
             if o is rec.orchestrator
-            else f"{o.title} (score {rec.scores[o]})",
+            else f"{o.label} (score {rec.scores[o]})",
             value=o.value,
         )
         for o in sorted(rec.scores, key=lambda o: o is not rec.orchestrator)

@@ -246,7 +246,8 @@ def copier_questions() -> dict[str, dict[str, Any]]:
             if q.kind == "int":
                 entry["validator"] = _copier_validator(q, None)
         if q.only_if is not None:
-            entry["when"] = "{{ %s == %r }}" % q.only_if
+            key, wanted = q.only_if
+            entry["when"] = "{{ " + f"{key} == {wanted!r}" + " }}"
         out[q.key] = entry
     return out
 

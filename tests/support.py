@@ -1,0 +1,122 @@
+"""Helpers shared by the template tests: render a repo, run its commands, validate configs.
+
+Imported by test modules (pytest puts tests/ on sys.path). Validation is offline: the Helm
+schemas come from ../shared/schemas, the compose and workflow schemas from check-jsonschema.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlscaffold.decide import recommend
+from mlscaffold.models import Orchestrator
+from mlscaffold.naming import normalise
+from mlscaffold.questions import resolve
+from mlscaffold.render import Plan, render
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMAS = ROOT.parent / "shared" / "schemas"
+BIN = Path(sys.executable).parent
+
+
+def render_repo(
+    parent: Path,
+    orchestrator: str,
+    *,
+    name: str = "demo-pipeline",
+    git: bool = False,
+    **answers: object,
+) -> Path:
+    """Render like `mlscaffold new NAME --orchestrator X --flag value...` and return the repo."""
+    names = normalise(name)
+    resolved = resolve(answers)
+    plan = Plan(
+        names=names,
+        target=parent / names.project,
+        answers=resolved,
+        recommendation=recommend(resolved),
+        orchestrator=Orchestrator(orchestrator),
+        git=git,
+    )
+    return render(plan).path
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment a user's shell would have: no VIRTUAL_ENV of ours leaking in."""
+    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
+    env.update(extra)
+    return env
+
+
+def run(
+    cmd: list[str], cwd: Path, *, timeout: float = 1800, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a command; on failure, fail the test with its output (not a bare exit code)."""
+    proc = subprocess.run(
+        cmd,
+        cwd=cwd,
+        env=env or clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if proc.returncode != 0:
+        pytest.fail(
+            f"{' '.join(cmd)} exited {proc.returncode} in {cwd}\n"
+            f"--- stdout ---\n{proc.stdout[-8000:]}\n--- stderr ---\n{proc.stderr[-8000:]}"
+        )
+    return proc
+
+
+def uv() -> str:
+    found = shutil.which("uv")
+    if found is None:
+        pytest.fail("uv is not on PATH; install it with `pip install uv`.")
+    return found
+
+
+def check_generated_repo(repo: Path) -> None:
+    """What GENERATED_REPO.md asks of every repo: installs, its tests pass, ruff is clean."""
+    run([uv(), "sync"], repo)
+    run([uv(), "run", "ruff", "check"], repo)
+    run([uv(), "run", "ruff", "format", "--check"], repo)
+    run([uv(), "run", "pytest", "-q", "-p", "no:cacheprovider"], repo)
+
+
+def validate_compose(path: Path) -> None:
+    """`docker-compose config -q` (Debian's docker-compose) plus the compose-spec schema."""
+    compose = shutil.which("docker-compose")
+    if compose is None:
+        pytest.fail("docker-compose is not installed: `apt-get install docker-compose`.")
+    env = clean_env()
+    # Compose interpolates ${VAR:?message}; give every variable .env.example names a value.
+    example = path.parent / ".env.example"
+    if example.exists():
+        for line in example.read_text().splitlines():
+            if "=" in line and not line.lstrip().startswith("#"):
+                key, _, value = line.partition("=")
+                env.setdefault(key.strip(), value.strip() or "x")
+    run([compose, "-f", str(path), "config", "-q"], path.parent, env=env)
+    run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(path)],
+        path.parent)  # fmt: skip
+
+
+def validate_workflow(path: Path) -> None:
+    run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
+        path.parent)  # fmt: skip
+
+
+def validate_kubernetes(*paths: Path) -> None:
+    run([str(BIN / "kubernetes-validate"), "--strict", *map(str, paths)], paths[0].parent)
+
+
+def validate_helm_values(chart: str, values: Path) -> None:
+    """chart: a folder under ../shared/schemas, e.g. 'prefect-worker-chart'."""
+    script = SCHEMAS / "validate_helm_values.py"
+    run([sys.executable, str(script), str(SCHEMAS / chart), str(values)], values.parent)
