@@ -90,6 +90,11 @@ def with_catalogue_flags(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def stdin_is_terminal() -> bool:
+    """Prompts appear only for a person at a terminal, never in scripts or CI."""
+    return sys.stdin.isatty()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"mlscaffold {__version__}")
@@ -213,7 +218,7 @@ def new(
         given = _given(answers_file, flags)
         override = _orchestrator(orchestrator or given.pop("orchestrator", None))
         answers = resolve(given)  # bad flags fail before any prompt
-        interactive = not defaults and sys.stdin.isatty()
+        interactive = not defaults and stdin_is_terminal()
         if interactive:
             from mlscaffold import prompts
 
