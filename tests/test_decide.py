@@ -187,3 +187,12 @@ def test_json_shape():
 def test_recommend_is_pure():
     answers = Answers({"team_size": 3, "dbt": True})
     assert recommend(answers) == recommend(answers)
+
+
+def test_readme_lists_every_rule_as_it_is():
+    from support import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    for rule in RULES:
+        row = f"| {rule.id} | {rule.orchestrator.label} | {rule.weight:+d} | {rule.reason} |"
+        assert row in readme, f"README's rule table is stale for {rule.id}"
