@@ -252,3 +252,6 @@ def _next_steps(console: Console, path: Path, commands: dict[str, str] | Any) ->
     for cmd, what in steps:
         if cmd:
             console.print(f"  {cmd:<{width}}  # {what}", soft_wrap=True)
+
+
+# ---- workshop commands (issue 8): batch, doctor, workshop prepare ----
