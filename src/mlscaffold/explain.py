@@ -33,7 +33,9 @@ def show(console: Console, rec: Recommendation, answers: Answers | None = None) 
         console.print(Text(f"  {orchestrator.label}", style=f"bold {COLOURS[orchestrator]}"))
         rows = Table.grid(padding=(0, 1))
         for r in reasons:
-            rows.add_row("   " + ("+" if r.weight > 0 else "-"), f"{r.rule} {r.weight:+d}", r.reason)
+            rows.add_row(
+                "   " + ("+" if r.weight > 0 else "-"), f"{r.rule} {r.weight:+d}", r.reason
+            )
         console.print(rows)
     if not rec.reasons:
         console.print("  No rule applied to these answers; every orchestrator scored 0.")

@@ -217,9 +217,7 @@ def resolve(given: Mapping[str, object]) -> Answers:
 def describe_defaults(answers: Answers, keys: Iterable[str] | None = None) -> str:
     """One line naming the answers that came from defaults (or were skipped)."""
     chosen = [
-        k
-        for k in (keys or BY_KEY)
-        if k in answers.defaulted and BY_KEY[k].applies(answers.values)
+        k for k in (keys or BY_KEY) if k in answers.defaulted and BY_KEY[k].applies(answers.values)
     ]
     parts = [
         f"{k}={_show(answers[k])}" if answers[k] is not None else f"{k} (skipped)" for k in chosen
