@@ -254,4 +254,98 @@ def _next_steps(console: Console, path: Path, commands: dict[str, str] | Any) ->
             console.print(f"  {cmd:<{width}}  # {what}", soft_wrap=True)
 
 
+@app.command()
+def update(
+    to: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--to", metavar="VERSION", help="Template version (default: installed)."),
+    ] = None,
+    data: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--data", "-d", metavar="KEY=VALUE", help="Change an answer, e.g. dbt=true."),
+    ] = None,
+    orchestrator: OrchestratorOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List and diff what would change; change nothing.")
+    ] = False,
+    rej: Annotated[
+        bool, typer.Option("--rej", help="Write conflicts to .rej files instead of inline markers.")
+    ] = False,
+    repo: Annotated[
+        Path, typer.Option("--repo", help="The generated repository (default: current folder).")
+    ] = Path("."),
+) -> None:
+    """Bring template changes into this repository without losing your edits."""
+    from mlscaffold import update as updating
+
+    console = Console(highlight=False)
+    with friendly_errors():
+        report = updating.update(
+            repo,
+            to=to,
+            data=updating.parse_data(data or []),
+            orchestrator=_orchestrator(orchestrator),
+            dry_run=dry_run,
+            conflict="rej" if rej else "inline",
+        )
+        _print_update(console, report, dry_run)
+        if report.conflicts:
+            raise typer.Exit(UPDATE_CONFLICTS)
+
+
+UPDATE_CONFLICTS = 1
+CHECK_BEHIND = 1
+CHECK_AHEAD = 3
+
+
+def _print_update(console: Console, report: Any, dry_run: bool) -> None:
+    if not report.changes:
+        console.print(f"Up to date: template {report.to_version}; nothing to change.")
+        return
+    verb = "Would update" if dry_run else "Updated"
+    console.print(f"{verb} template {report.from_version} -> {report.to_version}:")
+    for change in report.changes:
+        console.print(f"  {change.kind:<8} {change.path}", soft_wrap=True)
+    for path in report.kept:
+        console.print(f"Kept {path}: the new template removes it, but you had edited it.")
+    for old, new in report.carried:
+        console.print(f"Carried your edits of {old} to {new} (the template renamed it).")
+    for path in report.overwritten:
+        console.print(
+            f"Both changed {path} and it cannot be merged: yours is kept, the template's "
+            f"version is beside it as {path}.template-version."
+        )
+    if report.decision_rewritten:
+        console.print("Rewrote docs/decisions/0001-orchestrator.md for the new orchestrator.")
+    if dry_run and report.diff:
+        console.print(report.diff, markup=False, highlight=False, soft_wrap=True)
+    if report.conflicts:
+        console.print("Conflicts to resolve (look for <<<<<<< markers or .rej files):")
+        for path in report.conflicts:
+            console.print(f"  {path}")
+    elif not dry_run:
+        console.print("Review with `git diff`, then commit; `git checkout .` undoes it.")
+
+
+@app.command()
+def check(
+    repo: Annotated[
+        Path, typer.Option("--repo", help="The generated repository (default: current folder).")
+    ] = Path("."),
+) -> None:
+    """Is this repository on the installed template version? Exit 0 yes, 1 behind, 3 ahead."""
+    from mlscaffold import update as updating
+
+    with friendly_errors():
+        found = updating.status(repo)
+        versions = f"repository {found.repo_version}, installed template {found.installed_version}"
+        if found.behind:
+            typer.echo(f"Behind: {versions}. Run `mlscaffold update`.")
+            raise typer.Exit(CHECK_BEHIND)
+        if found.ahead:
+            typer.echo(f"Ahead: {versions}. Upgrade mlscaffold: pip install -U mlscaffold.")
+            raise typer.Exit(CHECK_AHEAD)
+        typer.echo(f"Up to date: {versions}.")
+
+
 # ---- workshop commands (issue 8): batch, doctor, workshop prepare ----

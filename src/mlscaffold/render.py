@@ -21,6 +21,7 @@ from mlscaffold.models import Answers, Orchestrator, Recommendation
 from mlscaffold.naming import Names
 
 DECISION_RECORD = Path("docs/decisions/0001-orchestrator.md")
+ANSWERS_FILE = ".copier-answers.yml"
 FALLBACK_IDENTITY = ("-c", "user.name=mlscaffold", "-c", "user.email=mlscaffold@localhost")
 
 
@@ -92,6 +93,8 @@ def render(plan: Plan) -> Result:
     try:
         out = staging / plan.names.project
         commands = _copy(plan, out)
+        if shutil.which("git") is not None:
+            _record_template_version(out / ANSWERS_FILE)
         record = out / DECISION_RECORD
         record.parent.mkdir(parents=True, exist_ok=True)
         record.write_text(decision_record(plan.answers, plan.recommendation, plan.orchestrator))
@@ -129,6 +132,20 @@ def _copy(plan: Plan, out: Path) -> dict[str, str]:
     combined = worker.answers.combined
     keys = ("run_command", "test_command", "ui_command", "ui_url")
     return {k: str(combined[k]) for k in keys if k in combined}
+
+
+def _record_template_version(answers_file: Path) -> None:
+    """Point the answers at the template store and its version tag, so updates find them."""
+    import yaml
+
+    from mlscaffold import store
+
+    header = answers_file.read_text().split("\n", 1)[0]
+    answers = yaml.safe_load(answers_file.read_text())
+    answers["_commit"] = store.ensure(template_root())
+    answers["_src_path"] = store.spec()
+    body = yaml.safe_dump(answers, sort_keys=True, default_flow_style=False, allow_unicode=True)
+    answers_file.write_text(f"{header}\n{body}")
 
 
 def _git_init(repo: Path) -> None:

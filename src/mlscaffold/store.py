@@ -1,0 +1,172 @@
+"""The template store: every template version mlscaffold knows, as tags of one local git repo.
+
+`copier update` must re-render the template version a repository was made with, so that version
+has to exist on the user's machine long after it was released. The store is a bare git repository
+at `~/.local/share/mlscaffold/templates.git` (or `$MLSCAFFOLD_STORE`) with one tag per template
+version (PEP 440, the mlscaffold version that shipped it). It is filled from
+
+- the templates inside the installed package: tagged with the package version on first use, so
+  every mlscaffold a user ever ran leaves its template behind, even after `pip install -U`;
+- `template_history.bundle`, a git bundle of all earlier released versions shipped in the wheel
+  (written by `scripts/archive_template_version.py` before each release), so a fresh machine with
+  only today's mlscaffold still has every older version.
+
+Generated repositories record `_src_path: ~/.local/share/mlscaffold/templates.git` (expanded by
+Copier per user) and `_commit: <version>`, so plain `copier update` works too.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from mlscaffold import __version__
+from mlscaffold.errors import MlscaffoldError
+
+DEFAULT_SPEC = "~/.local/share/mlscaffold/templates.git"
+BUNDLE = Path(__file__).resolve().parent / "template_history.bundle"
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "mlscaffold",
+    "GIT_AUTHOR_EMAIL": "mlscaffold@localhost",
+    "GIT_COMMITTER_NAME": "mlscaffold",
+    "GIT_COMMITTER_EMAIL": "mlscaffold@localhost",
+    # Fixed dates: the same templates always give the same commit.
+    "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+    "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
+}
+
+
+class StoreError(MlscaffoldError):
+    """The template store cannot be read or written."""
+
+
+def spec() -> str:
+    """How generated repos refer to the store (`_src_path`): `~`-relative when default."""
+    return os.environ.get("MLSCAFFOLD_STORE", DEFAULT_SPEC)
+
+
+def path() -> Path:
+    return Path(spec()).expanduser()
+
+
+def _git(
+    store: Path, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> str:
+    proc = subprocess.run(
+        ["git", f"--git-dir={store}", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **IDENTITY, **(env or {})},
+        cwd=cwd,
+    )
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise StoreError(
+            f"git {args[0]} failed in the template store {store}: "
+            f"{detail[-1] if detail else 'no output'}",
+            "Check that git works and the folder is writable; delete the store to rebuild it.",
+        )
+    return proc.stdout.strip()
+
+
+@contextmanager
+def _locked(store: Path) -> Iterator[None]:
+    """Several mlscaffold processes (a workshop batch) may fill the store at once."""
+    store.parent.mkdir(parents=True, exist_ok=True)
+    with open(store.parent / f".{store.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def tags(store: Path | None = None) -> list[str]:
+    """Template versions in the store, oldest first."""
+    store = store or path()
+    if not (store / "HEAD").exists():
+        return []
+    found = []
+    for tag in _git(store, "tag", "--list").splitlines():
+        try:
+            found.append((Version(tag), tag))
+        except InvalidVersion:
+            continue
+    return [tag for _, tag in sorted(found)]
+
+
+def _tree_of(store: Path, templates: Path) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        _git(store, f"--work-tree={templates}", "add", "--all", "--force", ".", env=env,
+             cwd=templates)  # fmt: skip
+        return _git(store, "write-tree", env=env)
+
+
+def add_version(templates: Path, version: str, store: Path | None = None) -> str:
+    """Record `templates` as `version`; return the tag (a local version if the content differs).
+
+    A released version's content never changes. When the checkout's templates differ from the
+    tagged content of the same version (a developer editing them), the content is recorded as
+    `<version>+t<tree>` (a PEP 440 local version), which sorts after `<version>`.
+    """
+    store = store or path()
+    Version(version)  # refuse a non-PEP 440 tag early
+    with _locked(store):
+        if not (store / "HEAD").exists():
+            store.mkdir(parents=True, exist_ok=True)
+            _git(store, "init", "--quiet", "--bare")
+        tree = _tree_of(store, templates)
+        existing = set(tags(store))
+        tag = version
+        if version in existing:
+            if _git(store, "rev-parse", f"{version}^{{tree}}") == tree:
+                return version
+            tag = f"{version}+t{tree[:10]}"
+            if tag in existing:
+                return tag
+        latest = tags(store)[-1:] or []
+        parents = ["-p", _git(store, "rev-parse", f"{latest[0]}^{{commit}}")] if latest else []
+        commit = _git(store, "commit-tree", tree, *parents, "-m", f"mlscaffold templates {tag}")
+        _git(store, "tag", tag, commit)
+        return tag
+
+
+def import_bundle(bundle: Path = BUNDLE, store: Path | None = None) -> None:
+    """Fetch every released template version from the bundle shipped in the wheel."""
+    store = store or path()
+    if not bundle.is_file():
+        return
+    with _locked(store):
+        if not (store / "HEAD").exists():
+            store.mkdir(parents=True, exist_ok=True)
+            _git(store, "init", "--quiet", "--bare")
+        _git(store, "fetch", "--quiet", "--no-write-fetch-head", str(bundle),
+             "refs/tags/*:refs/tags/*")  # fmt: skip
+
+
+def ensure(templates: Path, version: str = __version__) -> str:
+    """Make sure the store holds the packaged templates and every shipped version; return the
+    tag of the packaged templates."""
+    store = path()
+    if BUNDLE.is_file() and not set(_bundle_tags(BUNDLE)) <= set(tags(store)):
+        import_bundle(BUNDLE, store)
+    return add_version(templates, version, store)
+
+
+def _bundle_tags(bundle: Path) -> list[str]:
+    proc = subprocess.run(
+        ["git", "bundle", "list-heads", str(bundle)], capture_output=True, text=True
+    )
+    return [
+        line.split("refs/tags/")[1]
+        for line in proc.stdout.splitlines()
+        if "refs/tags/" in line and not line.endswith("^{}")
+    ]

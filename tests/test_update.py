@@ -1,0 +1,279 @@
+"""`mlscaffold update` and `check` against real git repos and a real template store.
+
+Two template versions are built from the real templates plus a few extra files, so every kind
+of change a template release can make is exercised file by file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import copier
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from mlscaffold import cli, store
+from mlscaffold.update import CONFLICT_MARKER
+from support import ROOT, run
+
+runner = CliRunner()
+PNG_V1 = b"\x89PNG\r\n\x1a\n\x00\x00version-one\x00"
+PNG_V2 = b"\x89PNG\r\n\x1a\n\x00\x00version-two\x00"
+PNG_USER = b"\x89PNG\r\n\x1a\n\x00\x00the-users-own\x00"
+GUIDE = "".join(f"Guide line {i}: how to run step {i} of the pipeline.\n" for i in range(12))
+CHANGING = "".join(f"line {i}\n" for i in range(20))
+
+
+def write(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+
+
+def git(repo: Path, *args: str) -> str:
+    return run(["git", *args], repo).stdout
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "--all")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", message)
+
+
+@pytest.fixture
+def versions(tmp_path, monkeypatch) -> Path:
+    """A store with template 1.0.0 and 2.0.0; returns the store path."""
+    monkeypatch.setenv("MLSCAFFOLD_STORE", str(tmp_path / "store.git"))
+    v1 = tmp_path / "v1"
+    shutil.copytree(ROOT / "templates", v1)
+    extra = v1 / "prefect" / "notes"
+    write(extra / "changing.md", CHANGING)
+    write(extra / "conflicting.md", "colour: blue\n")
+    write(extra / "obsolete.md", "old advice\n")
+    write(extra / "also-obsolete.md", "more old advice\n")
+    write(extra / "guide.md", GUIDE)
+    write(extra / "deleted-by-user.md", "keep me?\n")
+    write(v1 / "prefect" / "assets" / "logo.png", PNG_V1)
+    write(v1 / "prefect" / "assets" / "icon.png", PNG_V1)
+    store.add_version(v1, "1.0.0")
+
+    v2 = tmp_path / "v2"
+    shutil.copytree(v1, v2)
+    notes = v2 / "prefect" / "notes"
+    write(notes / "changing.md", CHANGING + "line added by the template\n")
+    write(notes / "conflicting.md", "colour: green\n")
+    (notes / "obsolete.md").unlink()
+    (notes / "also-obsolete.md").unlink()
+    (notes / "guide.md").unlink()
+    write(v2 / "prefect" / "docs" / "guide.md", GUIDE.replace("Guide line 11", "Guide step 11"))
+    write(notes / "deleted-by-user.md", "keep me? changed by the template\n")
+    write(v2 / "prefect" / "assets" / "logo.png", PNG_V2)
+    write(v2 / "prefect" / "assets" / "icon.png", PNG_V2)
+    store.add_version(v2, "2.0.0")
+    return tmp_path / "store.git"
+
+
+@pytest.fixture
+def repo(versions, tmp_path) -> Path:
+    """A repo generated from 1.0.0 and committed, as `mlscaffold new` leaves it."""
+    dst = tmp_path / "demo"
+    copier.run_copy(
+        store.spec(), str(dst), vcs_ref="1.0.0", defaults=True, quiet=True, unsafe=True,
+        data={"project_name": "demo", "package_name": "demo", "orchestrator": "prefect"},
+    )  # fmt: skip
+    git(dst, "init", "--quiet", "--initial-branch=main")
+    commit_all(dst, "generated")
+    return dst
+
+
+def update(repo: Path, *args: str):
+    return runner.invoke(cli.app, ["update", "--repo", str(repo), *args])
+
+
+def test_user_edits_survive_every_kind_of_template_change(repo):
+    notes = repo / "notes"
+    write(notes / "changing.md", "my own first line\n" + CHANGING)  # template appends: clean merge
+    write(notes / "obsolete.md", "old advice\nmy note on it\n")  # template deletes it
+    write(notes / "guide.md", GUIDE.replace("Guide line 0", "MY guide line 0"))  # template renames
+    (notes / "deleted-by-user.md").unlink()  # template changes it
+    write(repo / "assets" / "icon.png", PNG_USER)  # a binary edit the template also changes
+    commit_all(repo, "my edits")
+
+    result = update(repo, "--to", "2.0.0")
+
+    assert result.exit_code == 1, result.output  # the binary needs the user's decision
+    merged = (notes / "changing.md").read_text()
+    assert merged.startswith("my own first line\n")
+    assert merged.endswith("line added by the template\n")
+    assert CONFLICT_MARKER not in merged
+    # Edited file the template deletes: kept and reported.
+    assert (notes / "obsolete.md").read_text() == "old advice\nmy note on it\n"
+    assert "Kept notes/obsolete.md" in result.stdout
+    # Unedited file the template deletes: gone.
+    assert not (notes / "also-obsolete.md").exists()
+    # Edited file the template renames: the edit moves to the new name with the template change.
+    assert not (notes / "guide.md").exists()
+    guide = (repo / "docs" / "guide.md").read_text()
+    assert "MY guide line 0" in guide
+    assert "Guide step 11" in guide
+    assert "Carried your edits of notes/guide.md to docs/guide.md" in result.stdout
+    # A file the user deleted stays deleted.
+    assert not (notes / "deleted-by-user.md").exists()
+    # Binary: the untouched one takes the new version; the user's own one is not lost.
+    assert (repo / "assets" / "logo.png").read_bytes() == PNG_V2
+    assert (repo / "assets" / "icon.png").read_bytes() == PNG_USER
+    assert (repo / "assets" / "icon.png.template-version").read_bytes() == PNG_V2
+    assert "Both changed assets/icon.png" in result.stdout
+    answers = yaml.safe_load((repo / ".copier-answers.yml").read_text())
+    assert answers["_commit"] == "2.0.0"
+
+
+def test_conflicting_change_gets_markers_and_a_nonzero_exit(repo):
+    write(repo / "notes" / "conflicting.md", "colour: red\n")
+    commit_all(repo, "my colour")
+
+    result = update(repo, "--to", "2.0.0")
+
+    assert result.exit_code == 1
+    text = (repo / "notes" / "conflicting.md").read_text()
+    assert CONFLICT_MARKER in text
+    assert "red" in text
+    assert "green" in text
+    assert "notes/conflicting.md" in result.stdout.split("Conflicts to resolve")[1]
+
+
+def test_conflicts_as_rej_files_on_request(repo):
+    write(repo / "notes" / "conflicting.md", "colour: red\n")
+    commit_all(repo, "my colour")
+    result = update(repo, "--to", "2.0.0", "--rej")
+    assert result.exit_code == 1
+    assert (repo / "notes" / "conflicting.md.rej").exists()
+    assert (repo / "notes" / "conflicting.md").read_text() == "colour: red\n"
+
+
+def test_dry_run_lists_and_changes_nothing(repo):
+    head = git(repo, "rev-parse", "HEAD")
+    result = update(repo, "--to", "2.0.0", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Would update template 1.0.0 -> 2.0.0" in result.stdout
+    assert "removed  notes/obsolete.md" in result.stdout
+    assert "+line added by the template" in result.stdout
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_changed_answer_adds_dbt_and_keeps_edits(repo):
+    model = repo / "src" / "demo" / "model.py"
+    write(model, model.read_text() + "\n# my tuning notes\n")
+    commit_all(repo, "notes")
+    result = update(repo, "--to", "2.0.0", "--data", "dbt=true")
+    assert result.exit_code == 0, result.output
+    assert (repo / "dbt" / "dbt_project.yml").exists()
+    assert model.read_text().endswith("# my tuning notes\n")
+    assert yaml.safe_load((repo / ".copier-answers.yml").read_text())["dbt"] is True
+
+
+def test_dirty_tree_is_refused(repo):
+    write(repo / "notes" / "changing.md", "uncommitted\n")
+    result = update(repo, "--to", "2.0.0")
+    assert result.exit_code == 2
+    assert "uncommitted changes" in result.stderr
+    assert (repo / "notes" / "changing.md").read_text() == "uncommitted\n"
+
+
+def test_downgrade_is_refused(repo):
+    assert update(repo, "--to", "2.0.0").exit_code == 0
+    commit_all(repo, "updated")
+    result = update(repo, "--to", "1.0.0")
+    assert result.exit_code == 2
+    assert "would be a downgrade" in result.stderr
+
+
+def test_unknown_version_says_what_to_do(repo):
+    result = update(repo, "--to", "9.9.9")
+    assert result.exit_code == 2
+    assert "9.9.9 (you asked for) is not in the template store" in result.stderr
+    assert "pip install" not in result.stderr or "mlscaffold==9.9.9" in result.stderr
+
+
+def test_not_a_generated_repo(tmp_path):
+    result = update(tmp_path)
+    assert result.exit_code == 2
+    assert "was not generated by mlscaffold" in result.stderr
+
+
+def test_interrupted_update_leaves_the_repo_as_it_was(repo, monkeypatch):
+    def interrupted(dst, **kwargs):
+        write(Path(dst) / "notes" / "changing.md", "half written\n")
+        write(Path(dst) / "stray.txt", "new file\n")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(copier, "run_update", interrupted)
+    head = git(repo, "rev-parse", "HEAD")
+    result = update(repo, "--to", "2.0.0")
+    assert result.exit_code == 130
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_orchestrator_switch_keeps_the_core_and_edits(repo):
+    model = repo / "src" / "demo" / "model.py"
+    write(model, model.read_text() + "\n# my tuning notes\n")
+    write(repo / "notes" / "changing.md", "my wiring notes\n")  # only the prefect folder has it
+    commit_all(repo, "edits")
+
+    result = update(repo, "--to", "1.0.0", "--orchestrator", "airflow")
+
+    assert result.exit_code == 0, result.output
+    assert model.read_text().endswith("# my tuning notes\n")
+    assert (repo / "notes" / "changing.md").read_text() == "my wiring notes\n"
+    assert not (repo / "notes" / "also-obsolete.md").exists()  # prefect-only, unedited
+    assert "apache-airflow" in (repo / "pyproject.toml").read_text()
+    assert "prefect>=" not in (repo / "pyproject.toml").read_text()
+    record = (repo / "docs" / "decisions" / "0001-orchestrator.md").read_text()
+    assert "# 1. Orchestrator: Apache Airflow" in record
+    assert "overrode the recommendation" in record
+    assert yaml.safe_load((repo / ".copier-answers.yml").read_text())["orchestrator"] == "airflow"
+
+
+def test_check_then_update_to_the_installed_version(versions, tmp_path):
+    old = tmp_path / "old-templates"
+    shutil.copytree(ROOT / "templates", old)
+    write(old / "prefect" / "OLD.md", "from an older release\n")
+    store.add_version(old, "0.0.1")
+    dst = tmp_path / "old-repo"
+    copier.run_copy(
+        store.spec(), str(dst), vcs_ref="0.0.1", defaults=True, quiet=True, unsafe=True,
+        data={"project_name": "old-repo", "orchestrator": "prefect"},
+    )  # fmt: skip
+    git(dst, "init", "--quiet")
+    commit_all(dst, "generated")
+
+    behind = runner.invoke(cli.app, ["check", "--repo", str(dst)])
+    assert behind.exit_code == 1
+    assert "Behind: repository 0.0.1, installed template 0." in behind.stdout
+
+    assert update(dst).exit_code == 0
+    assert not (dst / "OLD.md").exists()
+    commit_all(dst, "updated")
+    current = runner.invoke(cli.app, ["check", "--repo", str(dst)])
+    assert current.exit_code == 0, current.output
+    assert current.stdout.startswith("Up to date")
+
+
+def test_check_on_a_repo_newer_than_mlscaffold(repo):
+    result = runner.invoke(cli.app, ["check", "--repo", str(repo)])
+    assert result.exit_code == 3
+    assert "Ahead: repository 1.0.0" in result.stdout
+
+
+def test_plain_copier_update_works(repo):
+    run(["git", "config", "user.email", "t@t"], repo)
+    run(["git", "config", "user.name", "t"], repo)
+    copier_bin = shutil.which("copier") or str(Path(subprocess.__file__))
+    run([copier_bin, "update", "--trust", "--defaults", "--vcs-ref", "2.0.0"], repo)
+    assert (repo / "notes" / "changing.md").read_text().endswith("line added by the template\n")
