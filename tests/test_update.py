@@ -277,3 +277,30 @@ def test_plain_copier_update_works(repo):
     copier_bin = shutil.which("copier") or str(Path(subprocess.__file__))
     run([copier_bin, "update", "--trust", "--defaults", "--vcs-ref", "2.0.0"], repo)
     assert (repo / "notes" / "changing.md").read_text().endswith("line added by the template\n")
+
+
+def test_a_fresh_machine_finds_released_versions_in_the_shipped_bundle(tmp_path, monkeypatch):
+    """The release script archives a version; a new store (a fresh machine) imports it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "archive", ROOT / "scripts" / "archive_template_version.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    archive = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(archive)
+    old = tmp_path / "released"
+    shutil.copytree(ROOT / "templates", old)
+    write(old / "prefect" / "RELEASED.md", "0.0.5\n")
+    bundle = tmp_path / "history.bundle"
+    assert archive.archive(old, "0.0.5", bundle) == ["0.0.5"]
+
+    monkeypatch.setattr(store, "BUNDLE", bundle)
+    monkeypatch.setenv("MLSCAFFOLD_STORE", str(tmp_path / "fresh-machine" / "templates.git"))
+    installed = store.ensure(ROOT / "templates")
+    assert store.tags() == ["0.0.5", installed]
+    dst = tmp_path / "rendered"
+    copier.run_copy(store.spec(), str(dst), vcs_ref="0.0.5", defaults=True, quiet=True,
+                    unsafe=True, data={"project_name": "x", "orchestrator": "prefect"})  # fmt: skip
+    assert (dst / "RELEASED.md").read_text() == "0.0.5\n"
