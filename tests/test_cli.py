@@ -226,3 +226,22 @@ def test_no_prompt_without_a_terminal(tmp_path):
     result = invoke("new", "demo", "--no-git", "-o", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert "From defaults:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["new", "x", "--bogus"], "Error: No such option: --bogus. See 'mlscaffold new --help'."),
+        (["recommend", "--team-size"], "Error: Option '--team-size' requires an argument."),
+        (["new"], "Error: Missing argument 'name'. See 'mlscaffold new --help'."),
+    ],
+)
+def test_usage_errors_are_one_line_too(tmp_path, args, message):
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "mlscaffold", *args], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == message
+    assert list(tmp_path.iterdir()) == []

@@ -1,3 +1,3 @@
-from mlscaffold.cli import app
+from mlscaffold.cli import run
 
-app(prog_name="mlscaffold")
+run()

@@ -90,6 +90,28 @@ def with_catalogue_flags(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def run() -> None:
+    """The console script: Typer's app, with Click's usage errors as one line too."""
+    # Typer 0.29 vendors Click as typer._click; older releases use click itself.
+    try:
+        from typer._click import exceptions as click
+    except ImportError:  # pragma: no cover
+        import click  # type: ignore[no-redef]
+
+    try:
+        code = app(prog_name="mlscaffold", standalone_mode=False)
+    except click.UsageError as err:
+        where = f" See '{err.ctx.command_path} --help'." if err.ctx is not None else ""
+        message = err.format_message().rstrip(".")
+        if message:  # empty when Click has printed the help (no arguments at all)
+            sys.stderr.write(f"Error: {message}.{where}\n")
+        sys.exit(err.exit_code)
+    except typer.Abort:
+        sys.stderr.write("Error: Interrupted; nothing was created.\n")
+        sys.exit(Aborted.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 def stdin_is_terminal() -> bool:
     """Prompts appear only for a person at a terminal, never in scripts or CI."""
     return sys.stdin.isatty()
