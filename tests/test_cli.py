@@ -148,6 +148,8 @@ BAD_INPUT = [
     (["new", "demo", "--cloud", "aws"], "--cloud only applies with --infra managed"),
     (["new", "demo", "--answers-file", "missing.yml"], "does not exist"),
     (["new", "demo", "--answers-file", "broken.yml"], "is not valid YAML at line"),
+    (["new", "demo", "--answers-file", "existing"], "Cannot read answers file existing"),
+    (["new", "demo", "--answers-file", "binary.yml"], "Cannot read answers file binary.yml"),
     (["new", "demo", "--answers-file", "list.yml"], "must be a mapping"),
     (["new", "demo", "--answers-file", "unknown.yml"], "unknown key 'colour'"),
     (["new", "demo", "--answers-file", "badvalue.yml"], "--team-size got -1"),
@@ -165,6 +167,7 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(tmp_path, monkeypatch, 
     (tmp_path / "list.yml").write_text("- 5\n")
     (tmp_path / "unknown.yml").write_text("colour: blue\n")
     (tmp_path / "badvalue.yml").write_text("team_size: -1\n")
+    (tmp_path / "binary.yml").write_bytes(b"\xff\xfe\x00team")
     before = snapshot(tmp_path)
 
     result = invoke(*args)
@@ -178,7 +181,7 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(tmp_path, monkeypatch, 
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert snapshot(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["existing", "broken.yml", "list.yml", "unknown.yml", "badvalue.yml"]
+        ["existing", "broken.yml", "list.yml", "unknown.yml", "badvalue.yml", "binary.yml"]
     )
 
 
