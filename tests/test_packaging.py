@@ -30,16 +30,37 @@ def test_wheel_contains_every_template_file(wheel):
     assert "mlscaffold/templates/copier.yml" in names
 
 
+NO_NETWORK = """
+import socket
+
+def _refuse(*args, **kwargs):
+    raise OSError("network disabled by the test")
+
+socket.socket.connect = _refuse
+socket.create_connection = _refuse
+"""
+
+
 @pytest.mark.e2e
-def test_installed_wheel_renders_offline(wheel, tmp_path):
+def test_installed_wheel_renders_with_no_network(wheel, tmp_path):
     venv = tmp_path / "venv"
     run([uv(), "venv", "--quiet", str(venv)], tmp_path)
-    # Offline: every dependency must come from uv's cache, as in a workshop with no network.
-    env = clean_env(UV_OFFLINE="1", VIRTUAL_ENV=str(venv))
+    env = clean_env(VIRTUAL_ENV=str(venv))
     run([uv(), "pip", "install", "--quiet", str(wheel)], tmp_path, env=env)
-    cli = venv / "bin" / "mlscaffold"
+    # From here on any socket connection fails: generation must not touch the network.
+    guard = tmp_path / "guard"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(NO_NETWORK)
+    offline = clean_env(VIRTUAL_ENV=str(venv), PYTHONPATH=str(guard))
+    python = venv / "bin" / "python"
+    probe = subprocess.run(
+        [str(python), "-c", "import socket; socket.create_connection(('pypi.org', 443))"],
+        env=offline, capture_output=True, text=True,
+    )  # fmt: skip
+    assert "network disabled by the test" in probe.stderr
     out = tmp_path / "work"
     out.mkdir()
-    run([str(cli), "new", "demo", "--defaults", "--no-git", "-o", str(out)], out, env=env)
+    cli = venv / "bin" / "mlscaffold"
+    run([str(cli), "new", "demo", "--defaults", "-o", str(out)], out, env=offline)
     assert (out / "demo" / "src" / "demo" / "pipeline.py").exists()
     assert not (out / "demo" / "templates").exists()
