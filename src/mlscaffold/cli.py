@@ -13,15 +13,17 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, get_type_hints
 
 import typer
-from rich.console import Console
 
 from mlscaffold import __version__
 from mlscaffold.errors import Aborted, InvalidAnswerError, MlscaffoldError
 from mlscaffold.models import Orchestrator
 from mlscaffold.questions import CATALOGUE
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="mlscaffold",
@@ -112,6 +114,12 @@ def run() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
+def _console() -> Console:
+    from rich.console import Console  # deferred: `recommend --json` never needs rich
+
+    return Console(highlight=False)
+
+
 def stdin_is_terminal() -> bool:
     """Prompts appear only for a person at a terminal, never in scripts or CI."""
     return sys.stdin.isatty()
@@ -200,7 +208,7 @@ def recommend(
             return
         from mlscaffold.explain import show
 
-        show(Console(highlight=False), rec, answers)
+        show(_console(), rec, answers)
 
 
 @app.command()
@@ -232,7 +240,7 @@ def new(
     from mlscaffold.questions import resolve
     from mlscaffold.render import Plan, check_target, render
 
-    console = Console(highlight=False)
+    console = _console()
     with friendly_errors():
         names = normalise(name)
         target = output_dir / names.project
@@ -300,7 +308,7 @@ def update(
     """Bring template changes into this repository without losing your edits."""
     from mlscaffold import update as updating
 
-    console = Console(highlight=False)
+    console = _console()
     with friendly_errors():
         report = updating.update(
             repo,

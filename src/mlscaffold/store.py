@@ -18,6 +18,7 @@ Copier per user) and `_commit: <version>`, so plain `copier update` works too.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import subprocess
 import tempfile
@@ -154,11 +155,32 @@ def import_bundle(bundle: Path = BUNDLE, store: Path | None = None) -> None:
 
 def ensure(templates: Path, version: str = __version__) -> str:
     """Make sure the store holds the packaged templates and every shipped version; return the
-    tag of the packaged templates."""
+    tag of the packaged templates.
+
+    Called on every `new`, so the usual case (nothing changed since the last call) is answered
+    from a stamp file named after the templates' and the bundle's sizes and times, without git.
+    """
     store = path()
+    stamp = store / "mlscaffold-stamps" / _fingerprint(templates, version)
+    if stamp.is_file():
+        tag = stamp.read_text().strip()
+        if (store / "refs" / "tags" / tag).is_file() or tag in tags(store):
+            return tag
     if BUNDLE.is_file() and not set(_bundle_tags(BUNDLE)) <= set(tags(store)):
         import_bundle(BUNDLE, store)
-    return add_version(templates, version, store)
+    tag = add_version(templates, version, store)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(tag + "\n")
+    return tag
+
+
+def _fingerprint(templates: Path, version: str) -> str:
+    digest = hashlib.sha256(version.encode())
+    for item in sorted([*templates.rglob("*"), BUNDLE]):
+        if item.is_file():
+            info = item.stat()
+            digest.update(f"{item}:{info.st_size}:{info.st_mtime_ns}".encode())
+    return digest.hexdigest()[:32]
 
 
 def _bundle_tags(bundle: Path) -> list[str]:
