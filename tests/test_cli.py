@@ -139,6 +139,7 @@ BAD_INPUT = [
     (["new", "../escape", "--defaults"], "path separator or '..'"),
     (["new", "9lives", "--defaults"], "not a valid project name"),
     (["new", "airflow", "--defaults"], "would shadow"),
+    (["new", "p" * 41, "--defaults"], "is 41 characters long"),
     (["new", "existing", "--defaults"], "already exists and is not empty"),
     (["new", "demo", "--infra", "moon"], "--infra got 'moon'"),
     (["new", "demo", "--team-size", "0"], "at least 1"),

@@ -17,6 +17,8 @@ RESERVED = frozenset(
         "mlscaffold", "copier", "typer",
     }
 )  # fmt: skip
+# Longer names push generated import lines past the line length ruff checks.
+MAX_LENGTH = 40
 _PROJECT = re.compile(r"^[a-z]([a-z0-9_-]*[a-z0-9])?$")
 
 
@@ -43,6 +45,11 @@ def normalise(raw: str) -> Names:
         raise TargetError(
             f"{raw!r} is not a valid project name.",
             "Use letters, digits, '-' and '_', starting with a letter, e.g. my-pipeline.",
+        )
+    if len(project) > MAX_LENGTH:
+        raise TargetError(
+            f"The project name {project!r} is {len(project)} characters long.",
+            f"Use at most {MAX_LENGTH}, e.g. {project[:MAX_LENGTH].rstrip('_-')}.",
         )
     package = project.replace("-", "_")
     if package in RESERVED or package in sys.stdlib_module_names or keyword.iskeyword(package):
