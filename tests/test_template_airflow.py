@@ -1,8 +1,8 @@
-"""The Airflow template: rendered repos install, pass their own tests and lint, and ship valid configs.
+"""The Airflow template: rendered repos install, pass their own checks and ship valid configs.
 
 The e2e tests run the generated repo's suite, which runs the DAG on real Airflow (`dag.test()`
 against a throwaway metadata DB) and, with --dbt, dbt through astronomer-cosmos. The config tests
-render every infrastructure × cloud combination and validate what it ships, offline.
+render every infrastructure and cloud combination and validate what it ships, offline.
 """
 
 from __future__ import annotations
