@@ -32,7 +32,7 @@ def main() -> None:
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        os.environ["MLSCAFFOLD_STORE"] = str(work / "store.git")
+        os.environ["MLSCAFFOLD_STORE"] = str(work / "store")
         from mlscaffold import store
 
         v1, v2 = work / "v1", work / "v2"

@@ -7,6 +7,6 @@ import pytest
 def _private_template_store(tmp_path_factory):
     """Keep the tests' template versions out of the user's ~/.local/share/mlscaffold."""
     mp = pytest.MonkeyPatch()
-    mp.setenv("MLSCAFFOLD_STORE", str(tmp_path_factory.mktemp("store") / "templates.git"))
+    mp.setenv("MLSCAFFOLD_STORE", str(tmp_path_factory.mktemp("store")))
     yield
     mp.undo()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import copier
@@ -47,7 +48,7 @@ def commit_all(repo: Path, message: str) -> None:
 @pytest.fixture
 def versions(tmp_path, monkeypatch) -> Path:
     """A store with template 1.0.0 and 2.0.0; returns the store path."""
-    monkeypatch.setenv("MLSCAFFOLD_STORE", str(tmp_path / "store.git"))
+    monkeypatch.setenv("MLSCAFFOLD_STORE", str(tmp_path / "store"))
     v1 = tmp_path / "v1"
     shutil.copytree(ROOT / "templates", v1)
     extra = v1 / "prefect" / "notes"
@@ -74,7 +75,7 @@ def versions(tmp_path, monkeypatch) -> Path:
     write(v2 / "prefect" / "assets" / "logo.png", PNG_V2)
     write(v2 / "prefect" / "assets" / "icon.png", PNG_V2)
     store.add_version(v2, "2.0.0")
-    return tmp_path / "store.git"
+    return tmp_path / "store"
 
 
 @pytest.fixture
@@ -297,10 +298,40 @@ def test_a_fresh_machine_finds_released_versions_in_the_shipped_bundle(tmp_path,
     assert archive.archive(old, "0.0.5", bundle) == ["0.0.5"]
 
     monkeypatch.setattr(store, "BUNDLE", bundle)
-    monkeypatch.setenv("MLSCAFFOLD_STORE", str(tmp_path / "fresh-machine" / "templates.git"))
+    monkeypatch.setenv("MLSCAFFOLD_STORE", str(tmp_path / "fresh-machine"))
     installed = store.ensure(ROOT / "templates")
     assert store.tags() == ["0.0.5", installed]
     dst = tmp_path / "rendered"
     copier.run_copy(store.spec(), str(dst), vcs_ref="0.0.5", defaults=True, quiet=True,
                     unsafe=True, data={"project_name": "x", "orchestrator": "prefect"})  # fmt: skip
     assert (dst / "RELEASED.md").read_text() == "0.0.5\n"
+
+
+def test_default_store_under_home_works_for_new_update_and_plain_copier(tmp_path, monkeypatch):
+    """`_src_path` is recorded with `~`: Copier must expand it (it does for bundles)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("MLSCAFFOLD_STORE")
+    work = tmp_path / "work"
+    work.mkdir()
+    made = runner.invoke(cli.app, ["new", "team-a", "--defaults", "-o", str(work)])
+    assert made.exit_code == 0, made.output
+    repo = work / "team-a"
+    assert (
+        "_src_path: ~/.local/share/mlscaffold/templates.bundle"
+        in (repo / ".copier-answers.yml").read_text()
+    )
+    model = repo / "src" / "team_a" / "model.py"
+    write(model, model.read_text() + "# mine\n")
+    commit_all(repo, "edit")
+
+    result = update(repo, "--data", "dbt=true")
+
+    assert result.exit_code == 0, result.output
+    assert (repo / "dbt" / "dbt_project.yml").exists()
+    assert model.read_text().endswith("# mine\n")
+    commit_all(repo, "dbt on")
+    run([str(Path(sys.executable).parent / "copier"), "update", "--trust", "--defaults",
+         "--data", "dbt=false"], repo)  # fmt: skip
+    assert not (repo / "dbt").exists()

@@ -354,7 +354,7 @@ def _print_update(console: Console, report: Any, dry_run: bool) -> None:
         for path in report.conflicts:
             console.print(f"  {path}")
     elif not dry_run:
-        console.print("Review with `git diff`, then commit; `git checkout .` undoes it.")
+        console.print("Review with `git diff` and commit; undo: git checkout . && git clean -fd")
 
 
 @app.command()

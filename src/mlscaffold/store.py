@@ -2,8 +2,10 @@
 
 `copier update` must re-render the template version a repository was made with, so that version
 has to exist on the user's machine long after it was released. The store is a bare git repository
-at `~/.local/share/mlscaffold/templates.git` (or `$MLSCAFFOLD_STORE`) with one tag per template
-version (PEP 440, the mlscaffold version that shipped it). It is filled from
+`templates.git` in `~/.local/share/mlscaffold` (or `$MLSCAFFOLD_STORE`) with one tag per template
+version (PEP 440, the mlscaffold version that shipped it), published beside it as the git bundle
+`templates.bundle`, which is what Copier reads (Copier expands `~` only for bundles and non-bare
+repositories). It is filled from
 
 - the templates inside the installed package: tagged with the package version on first use, so
   every mlscaffold a user ever ran leaves its template behind, even after `pip install -U`;
@@ -11,8 +13,8 @@ version (PEP 440, the mlscaffold version that shipped it). It is filled from
   (written by `scripts/archive_template_version.py` before each release), so a fresh machine with
   only today's mlscaffold still has every older version.
 
-Generated repositories record `_src_path: ~/.local/share/mlscaffold/templates.git` (expanded by
-Copier per user) and `_commit: <version>`, so plain `copier update` works too.
+Generated repositories record `_src_path: ~/.local/share/mlscaffold/templates.bundle` (expanded
+by Copier per user) and `_commit: <version>`, so plain `copier update` works too.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from packaging.version import InvalidVersion, Version
 from mlscaffold import __version__
 from mlscaffold.errors import MlscaffoldError
 
-DEFAULT_SPEC = "~/.local/share/mlscaffold/templates.git"
+DEFAULT_HOME = "~/.local/share/mlscaffold"
 BUNDLE = Path(__file__).resolve().parent / "template_history.bundle"
 IDENTITY = {
     "GIT_AUTHOR_NAME": "mlscaffold",
@@ -48,13 +50,31 @@ class StoreError(MlscaffoldError):
     """The template store cannot be read or written."""
 
 
+def _home_spec() -> str:
+    return os.environ.get("MLSCAFFOLD_STORE", DEFAULT_HOME).rstrip("/")
+
+
 def spec() -> str:
     """How generated repos refer to the store (`_src_path`): `~`-relative when default."""
-    return os.environ.get("MLSCAFFOLD_STORE", DEFAULT_SPEC)
+    return f"{_home_spec()}/templates.bundle"
 
 
 def path() -> Path:
+    """The published bundle Copier reads."""
     return Path(spec()).expanduser()
+
+
+def repo_path() -> Path:
+    """The bare repository the bundle is published from."""
+    return Path(_home_spec()).expanduser() / "templates.git"
+
+
+def _publish(store: Path) -> None:
+    """Write the bundle Copier reads, atomically (a reader never sees half a file)."""
+    target = store.parent / "templates.bundle"
+    partial = target.with_suffix(".bundle.partial")
+    _git(store, "bundle", "create", "--quiet", str(partial), "--tags")
+    partial.replace(target)
 
 
 def _git(
@@ -91,7 +111,7 @@ def _locked(store: Path) -> Iterator[None]:
 
 def tags(store: Path | None = None) -> list[str]:
     """Template versions in the store, oldest first."""
-    store = store or path()
+    store = store or repo_path()
     if not (store / "HEAD").exists():
         return []
     found = []
@@ -118,7 +138,8 @@ def add_version(templates: Path, version: str, store: Path | None = None) -> str
     tagged content of the same version (a developer editing them), the content is recorded as
     `<version>+t<tree>` (a PEP 440 local version), which sorts after `<version>`.
     """
-    store = store or path()
+    publish = store is None
+    store = store or repo_path()
     Version(version)  # refuse a non-PEP 440 tag early
     with _locked(store):
         if not (store / "HEAD").exists():
@@ -129,20 +150,27 @@ def add_version(templates: Path, version: str, store: Path | None = None) -> str
         tag = version
         if version in existing:
             if _git(store, "rev-parse", f"{version}^{{tree}}") == tree:
+                if publish and not (store.parent / "templates.bundle").is_file():
+                    _publish(store)
                 return version
             tag = f"{version}+t{tree[:10]}"
             if tag in existing:
+                if publish and not (store.parent / "templates.bundle").is_file():
+                    _publish(store)
                 return tag
         latest = tags(store)[-1:] or []
         parents = ["-p", _git(store, "rev-parse", f"{latest[0]}^{{commit}}")] if latest else []
         commit = _git(store, "commit-tree", tree, *parents, "-m", f"mlscaffold templates {tag}")
         _git(store, "tag", tag, commit)
+        if publish:
+            _publish(store)
         return tag
 
 
 def import_bundle(bundle: Path = BUNDLE, store: Path | None = None) -> None:
     """Fetch every released template version from the bundle shipped in the wheel."""
-    store = store or path()
+    publish = store is None
+    store = store or repo_path()
     if not bundle.is_file():
         return
     with _locked(store):
@@ -151,6 +179,8 @@ def import_bundle(bundle: Path = BUNDLE, store: Path | None = None) -> None:
             _git(store, "init", "--quiet", "--bare")
         _git(store, "fetch", "--quiet", "--no-write-fetch-head", str(bundle),
              "refs/tags/*:refs/tags/*")  # fmt: skip
+        if publish:
+            _publish(store)
 
 
 def ensure(templates: Path, version: str = __version__) -> str:
@@ -160,15 +190,15 @@ def ensure(templates: Path, version: str = __version__) -> str:
     Called on every `new`, so the usual case (nothing changed since the last call) is answered
     from a stamp file named after the templates' and the bundle's sizes and times, without git.
     """
-    store = path()
+    store = repo_path()
     stamp = store / "mlscaffold-stamps" / _fingerprint(templates, version)
-    if stamp.is_file():
+    if stamp.is_file() and path().is_file():
         tag = stamp.read_text().strip()
         if (store / "refs" / "tags" / tag).is_file() or tag in tags(store):
             return tag
     if BUNDLE.is_file() and not set(_bundle_tags(BUNDLE)) <= set(tags(store)):
-        import_bundle(BUNDLE, store)
-    tag = add_version(templates, version, store)
+        import_bundle(BUNDLE)
+    tag = add_version(templates, version)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(tag + "\n")
     return tag
