@@ -90,4 +90,3 @@ def test_readme_names_the_commands(tmp_path):
     readme = (_render(tmp_path) / "README.md").read_text()
     for command in ("uv sync", "uv run pytest", 'uv run dg launch --assets "*"', "uv run dg dev"):
         assert command in readme, command
-
