@@ -188,6 +188,16 @@ def recommend(
         bool, typer.Option("--json", help="Print one JSON object instead of the explanation.")
     ] = False,
     answers_file: AnswersFileOpt = None,
+    roster: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--roster", metavar="FILE", help="CSV/YAML roster: every team's recommendation."
+        ),
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option("--format", metavar="text|markdown", help="With --roster: table format."),
+    ] = "text",
     **flags: Any,
 ) -> None:
     """Recommend an orchestrator for your team, with its reasons. Renders nothing."""
@@ -195,6 +205,9 @@ def recommend(
     from mlscaffold.questions import resolve
 
     with friendly_errors():
+        if roster is not None:
+            _recommend_roster(roster, output_format)
+            return
         given = _given(answers_file, flags)
         given.pop("orchestrator", None)
         answers = resolve(given)
@@ -379,3 +392,88 @@ def check(
 
 
 # ---- workshop commands (issue 8): batch, doctor, workshop prepare ----
+
+
+def _recommend_roster(path: Path, output_format: str) -> None:
+    from mlscaffold import explain, roster
+
+    if output_format not in ("text", "markdown"):
+        raise InvalidAnswerError(
+            f"--format got {output_format!r}, but it must be text or markdown.",
+            "Example: --format markdown.",
+        )
+    rows = roster.load(path)
+    if output_format == "markdown":
+        typer.echo(explain.roster_markdown(rows), nl=False)
+    else:
+        explain.roster_table(_console(), rows)
+
+
+BATCH_FAILED = 1
+
+
+@app.command()
+def batch(
+    roster_file: Annotated[
+        Path,
+        typer.Argument(metavar="ROSTER", help="CSV or YAML: name, question keys, orchestrator."),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the repositories.")],
+    git: Annotated[
+        bool, typer.Option("--git/--no-git", help="git init and commit each repository.")
+    ] = True,
+    workers: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--workers", min=1, help="Parallel renders (default: CPU count)."),
+    ] = None,
+) -> None:
+    """Render one repository per roster row, in one process; re-runs skip finished repos."""
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from mlscaffold import batch as batching
+    from mlscaffold import roster
+
+    console = _console()
+    with friendly_errors():
+        rows = roster.load(roster_file)
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Rendering", total=len(rows))
+            outcomes = batching.run(
+                rows, out, git=git, workers=workers,
+                progress=lambda outcome: progress.advance(task),
+            )  # fmt: skip
+        table = Table(title=f"{len(outcomes)} repositories in {out}")
+        for column in ("name", "orchestrator", "why", "path", "status"):
+            table.add_column(column, overflow="fold")
+        for o in outcomes:
+            status = o.status if not o.error else f"{o.status}: {o.error}"
+            table.add_row(o.name, o.orchestrator, o.why, o.path, status)
+        console.print(table)
+        failed = [o for o in outcomes if o.status == "failed"]
+        if failed:
+            sys.stderr.write(f"Error: {len(failed)} of {len(outcomes)} rows failed (see table).\n")
+            raise typer.Exit(BATCH_FAILED)
+
+
+@app.command()
+def doctor(
+    kit: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--kit", help="The workshop kit folder (from `workshop prepare`)."),
+    ] = None,
+) -> None:
+    """Check this machine for a workshop: Python, uv, git, disk, packages, UI ports."""
+    from rich.table import Table
+
+    from mlscaffold import doctor as checks
+
+    results = checks.run_all(kit)
+    table = Table(title="mlscaffold doctor")
+    for column in ("check", "status", "detail", "fix"):
+        table.add_column(column, overflow="fold")
+    for r in results:
+        table.add_row(r.check, "ok" if r.passed else "FAIL", r.detail, r.fix)
+    _console().print(table)
+    if not all(r.passed for r in results):
+        raise typer.Exit(1)

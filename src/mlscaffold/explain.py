@@ -5,12 +5,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from mlscaffold.decide import recommend
 from mlscaffold.models import Answers, Orchestrator, Recommendation
 from mlscaffold.questions import describe_defaults
+from mlscaffold.roster import Row
 
 BAR_WIDTH = 24
 COLOURS = {
@@ -55,3 +59,39 @@ def score_chart(rec: Recommendation) -> Table:
         bar = Text("█" * filled, style=COLOURS[orchestrator])
         table.add_row(f"  {orchestrator.label:<14}", f"{score:>3}", bar)
     return table
+
+
+def roster_rows(rows: Sequence[Row]) -> list[tuple[str, str, str, str]]:
+    """Per team: name, recommendation, scores, reasons (one line each)."""
+    out = []
+    for row in rows:
+        if not row.ok or row.answers is None:
+            out.append((row.raw_name or f"row {row.number}", "error", "", row.error or ""))
+            continue
+        rec = recommend(row.answers)
+        chosen = row.orchestrator or rec.orchestrator
+        label = chosen.label + (" (override)" if chosen is not rec.orchestrator else "")
+        scores = ", ".join(f"{o.value} {s}" for o, s in rec.scores.items())
+        reasons = [
+            f"{r.rule} {r.orchestrator.value} {r.weight:+d}: {r.reason}" for r in rec.reasons
+        ]
+        if rec.tie_break:
+            reasons.append(f"tie-break: {rec.tie_break}")
+        out.append((row.raw_name, label, scores, "; ".join(reasons) or "no rule applied"))
+    return out
+
+
+def roster_markdown(rows: Sequence[Row]) -> str:
+    lines = ["| team | orchestrator | scores | reasons |", "|---|---|---|---|"]
+    for cells in roster_rows(rows):
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def roster_table(console: Console, rows: Sequence[Row]) -> None:
+    table = Table(title="Recommendations", show_lines=True)
+    for column in ("team", "orchestrator", "scores", "reasons"):
+        table.add_column(column, overflow="fold")
+    for cells in roster_rows(rows):
+        table.add_row(*cells)
+    console.print(table)
