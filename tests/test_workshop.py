@@ -166,3 +166,22 @@ def test_doctor_command_exit_code(monkeypatch):
     failing = runner.invoke(cli.app, ["doctor"], env={"COLUMNS": "200"})
     assert failing.exit_code == 1
     assert "FAIL" in failing.stdout
+
+
+@pytest.mark.e2e
+def test_prepared_kit_installs_a_generated_repo_with_no_network(tmp_path):
+    from mlscaffold import workshop
+    from mlscaffold.models import Orchestrator
+    from support import clean_env, render_repo, run, uv
+
+    kit = tmp_path / "kit"
+    wheels = workshop.prepare(kit, orchestrators=[Orchestrator.PREFECT], dbt_options=[False])
+    assert wheels
+    assert "uv pip install --offline" in (kit / "INSTRUCTIONS.md").read_text()
+    repo = render_repo(tmp_path, "prefect", name="offline-demo")
+    # A cache that cannot help, and no network: only the kit's wheels.
+    env = clean_env(UV_OFFLINE="1", UV_CACHE_DIR=str(tmp_path / "empty-cache"))
+    run([uv(), "venv", "--quiet"], repo, env=env)
+    run([uv(), "pip", "install", "--quiet", "--offline", "--no-index", "--find-links",
+         str(kit / "wheels"), "-e", ".", "--group", "dev"], repo, env=env)  # fmt: skip
+    run([uv(), "run", "--no-sync", "pytest", "-q", "-p", "no:cacheprovider"], repo, env=env)

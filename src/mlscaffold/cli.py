@@ -477,3 +477,35 @@ def doctor(
     _console().print(table)
     if not all(r.passed for r in results):
         raise typer.Exit(1)
+
+
+workshop_app = typer.Typer(help="Prepare an onboarding workshop.", no_args_is_help=True)
+app.add_typer(workshop_app, name="workshop")
+
+
+@workshop_app.command("prepare")
+def workshop_prepare(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The kit folder to create or fill.")],
+    orchestrator: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--orchestrator", metavar=ORCHESTRATORS, help="Only these (repeatable)."),
+    ] = None,
+    dbt: Annotated[
+        Optional[bool],  # noqa: UP045
+        typer.Option("--dbt/--no-dbt", help="Only with / without dbt (default: both)."),
+    ] = None,
+) -> None:
+    """Download every wheel the generated repositories need, for installs with no network."""
+    from mlscaffold import workshop
+
+    console = _console()
+    with friendly_errors():
+        chosen = [o for o in (_orchestrator(x) for x in orchestrator or []) if o is not None]
+        with console.status("Preparing the kit…") as status:
+            wheels = workshop.prepare(
+                out,
+                orchestrators=chosen or tuple(Orchestrator),
+                dbt_options=(False, True) if dbt is None else (dbt,),
+                progress=lambda message: status.update(message),
+            )
+        console.print(f"{len(wheels)} wheels in {out / 'wheels'}; see {out / 'INSTRUCTIONS.md'}.")
