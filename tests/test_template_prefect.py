@@ -1,0 +1,87 @@
+"""The Prefect template: rendered repos install, pass their own checks and ship valid configs.
+
+The e2e tests run the generated repo's suite, which runs the whole flow on real Prefect under
+`prefect_test_harness` (and, with --dbt, real dbt-duckdb through prefect-dbt). The config tests
+render every infrastructure and validate what it ships, offline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from support import (
+    check_generated_repo,
+    render_repo,
+    validate_compose,
+    validate_helm_values,
+    validate_workflow,
+)
+
+
+def _render(tmp_path: Path, infra: str = "local", **answers: object) -> Path:
+    if infra == "managed":
+        answers.setdefault("cloud", "none")
+    return render_repo(tmp_path, "prefect", infra=infra, **answers)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("dbt", [False, True], ids=["python-features", "dbt-features"])
+def test_generated_repo_installs_and_passes_its_checks(tmp_path, dbt):
+    repo = _render(tmp_path, dbt=dbt)
+    flows = (repo / "src" / "demo_pipeline" / "flows.py").read_text()
+    assert ("PrefectDbtRunner" in flows) is dbt
+    assert (repo / "tests" / "test_flow.py").is_file()
+    check_generated_repo(repo)
+
+
+@pytest.mark.parametrize("infra", ["local", "kubernetes", "managed"])
+def test_every_infrastructure_renders_valid_configs(tmp_path, infra):
+    repo = _render(tmp_path, infra, dbt=True)
+    validate_compose(repo / "docker-compose.yml")
+    workflows = {p.name for p in (repo / ".github" / "workflows").glob("*.yml")}
+    for name in workflows:
+        validate_workflow(repo / ".github" / "workflows" / name)
+    config = yaml.safe_load((repo / "prefect.yaml").read_text())
+    (deployment,) = config["deployments"]
+    assert deployment["entrypoint"] == "src/demo_pipeline/flows.py:ml_pipeline"
+    assert deployment["schedules"] == [{"cron": "0 6 * * *", "timezone": "UTC", "active": False}]
+    pool = deployment["work_pool"]["name"]
+    if infra == "local":
+        assert pool == "local-process"
+        assert workflows == {"ci.yml"}
+        compose = yaml.safe_load((repo / "docker-compose.yml").read_text())
+        worker = compose["services"]["worker"]["command"]
+        assert worker[worker.index("--pool") + 1] == pool
+    elif infra == "kubernetes":
+        assert pool == "kubernetes"
+        assert workflows == {"ci.yml", "image.yml"}
+        validate_helm_values("prefect-worker-chart", repo / "deploy" / "values.yaml")
+        values = yaml.safe_load((repo / "deploy" / "values.yaml").read_text())
+        assert values["worker"]["config"]["workPool"] == pool
+    else:
+        assert pool == "managed"
+        assert workflows == {"ci.yml", "deploy.yml"}
+        deploy = (repo / ".github" / "workflows" / "deploy.yml").read_text()
+        assert "secrets.PREFECT_API_KEY" in deploy
+        assert "secrets.PREFECT_API_URL" in deploy
+        assert "--type prefect:managed" in deploy
+
+
+def test_compose_binds_localhost_and_takes_secrets_from_env(tmp_path):
+    repo = _render(tmp_path)
+    compose = yaml.safe_load((repo / "docker-compose.yml").read_text())
+    assert compose["services"]["server"]["ports"] == ["127.0.0.1:4200:4200"]
+    password = compose["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"]
+    assert password.startswith("${POSTGRES_PASSWORD:?")
+    example = (repo / ".env.example").read_text()
+    assert "POSTGRES_PASSWORD=\n" in example
+    assert "PREFECT_SERVER_API_AUTH_STRING=\n" in example
+
+
+def test_readme_names_the_commands(tmp_path):
+    readme = (_render(tmp_path) / "README.md").read_text()
+    for command in ("uv sync", "uv run pytest", "uv run python -m demo_pipeline.flows", "make dev"):
+        assert command in readme, command
