@@ -2,26 +2,12 @@
 
     uv run python benchmarks/dagster_overhead.py [--dbt] [--runs N]
 
-Renders a repo into a temp dir, installs it (`uv sync`, not timed), then times in its environment:
-- `uv run pytest` (the whole suite: core tests, definitions, two full materializations{, dbt}),
-- a bare `dg.materialize` of one trivial asset in a fresh process (Dagster import + one run):
-  the fixed cost any Dagster test pays.
-Prints medians of N runs.
+Times, in the generated repo's environment: `uv run pytest` (core tests, definitions, two full
+materializations, with --dbt dbt too) and a bare `dg.materialize` of one trivial asset in a
+fresh process (Dagster import + one run), the fixed cost any Dagster test pays.
 """
 
-from __future__ import annotations
-
-import argparse
-import os
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from _overhead import compare
 
 BARE = """
 import dagster as dg
@@ -33,46 +19,7 @@ def one() -> int:
 assert dg.materialize([one]).success
 """
 
-
-def env() -> dict[str, str]:
-    out = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
-    out["DAGSTER_DISABLE_TELEMETRY"] = "1"
-    return out
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dbt", action="store_true")
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-
-    from support import render_repo  # the test helper: renders like `mlscaffold new`
-
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        os.environ.setdefault("MLSCAFFOLD_STORE", str(work / "store"))
-        repo = render_repo(work, "dagster", dbt=args.dbt)
-        subprocess.run(["uv", "sync", "-q"], cwd=repo, check=True, env=env())
-        python = str(repo / ".venv" / "bin" / "python")
-        suite, bare = [], []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            subprocess.run(
-                ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"],
-                cwd=repo, check=True, capture_output=True, env=env(),
-            )  # fmt: skip
-            suite.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            subprocess.run([python, "-c", BARE], check=True, capture_output=True, env=env())
-            bare.append(time.perf_counter() - start)
-
-    s, b = statistics.median(suite), statistics.median(bare)
-    label = "dagster + dbt" if args.dbt else "dagster"
-    print(f"generated repo ({label}), median of {args.runs} runs")
-    print(f"  uv run pytest (whole suite)                 {s:7.2f} s")
-    print(f"  bare dg.materialize of one asset, fresh     {b:7.2f} s  (import + one run)")
-    print(f"  suite / bare                                {s / b:7.2f} x")
-
-
 if __name__ == "__main__":
-    main()
+    compare("dagster", BARE, "bare dg.materialize of one asset, fresh", {
+        "DAGSTER_DISABLE_TELEMETRY": "1"
+    })  # fmt: skip

@@ -1,0 +1,54 @@
+"""Shared by the *_overhead.py benchmarks: a generated repo's whole test suite next to the bare
+cost of the orchestrator's own smallest test, both in the repo's installed environment."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def clean_env(extra: dict[str, str]) -> dict[str, str]:
+    out = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
+    out.update(extra)
+    return out
+
+
+def compare(orchestrator: str, bare_code: str, bare_label: str, extra_env: dict[str, str]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dbt", action="store_true")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    from support import render_repo  # the test helper: renders like `mlscaffold new`
+
+    env = clean_env(extra_env)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        os.environ.setdefault("MLSCAFFOLD_STORE", str(work / "store"))
+        repo = render_repo(work, orchestrator, dbt=args.dbt)
+        subprocess.run(["uv", "sync", "-q"], cwd=repo, check=True, env=env)
+        python = str(repo / ".venv" / "bin" / "python")
+        suite, bare = [], []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            subprocess.run(["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"],
+                           cwd=repo, check=True, capture_output=True, env=env)  # fmt: skip
+            suite.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            subprocess.run([python, "-c", bare_code], check=True, capture_output=True, env=env)
+            bare.append(time.perf_counter() - start)
+
+    s, b = statistics.median(suite), statistics.median(bare)
+    label = f"{orchestrator} + dbt" if args.dbt else orchestrator
+    print(f"generated repo ({label}), median of {args.runs} runs")
+    print(f"  uv run pytest (whole suite)                 {s:7.2f} s")
+    print(f"  {bare_label:<43} {b:7.2f} s")
+    print(f"  suite / bare                                {s / b:7.2f} x")
