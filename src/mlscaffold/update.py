@@ -23,7 +23,7 @@ from typing import Any, Literal
 import yaml
 from packaging.version import Version
 
-from mlscaffold import store
+from mlscaffold import shell, store
 from mlscaffold.decide import recommend
 from mlscaffold.decision import decision_record
 from mlscaffold.errors import MlscaffoldError, RenderError
@@ -352,14 +352,8 @@ def _rollback_on_failure(repo: Path) -> Iterator[None]:
 
 
 def _run(cmd: list[str], cwd: Path, strip: bool = True) -> str:
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise UpdateError(
-            f"{' '.join(cmd[:2])} failed: {detail[-1] if detail else 'no output'}",
-            "Check the repository with `git status`.",
-        )
-    return proc.stdout.strip() if strip else proc.stdout
+    out = shell.run(cmd, cwd, UpdateError, "Check the repository with `git status`.")
+    return out.strip() if strip else out
 
 
 def which_git() -> None:

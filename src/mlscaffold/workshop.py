@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import itertools
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from mlscaffold import shell
 from mlscaffold.decide import recommend
 from mlscaffold.errors import MlscaffoldError
 from mlscaffold.models import Orchestrator
@@ -58,14 +58,7 @@ class KitError(MlscaffoldError):
 
 
 def _run(cmd: list[str], cwd: Path) -> str:
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise KitError(
-            f"{' '.join(cmd[:3])} failed: {detail[-1] if detail else 'no output'}",
-            "Preparing a kit needs the network (PyPI); check it and retry.",
-        )
-    return proc.stdout
+    return shell.run(cmd, cwd, KitError, "Preparing a kit needs the network (PyPI); retry.")
 
 
 def _uv() -> str:
