@@ -7,6 +7,7 @@ config tests render every infrastructure and validate what it ships, offline.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import pytest
@@ -14,17 +15,31 @@ import yaml
 
 from support import (
     check_generated_repo,
+    clean_env,
     render_repo,
+    run,
+    uv,
     validate_compose,
     validate_helm_values,
     validate_kubernetes,
     validate_workflow,
 )
 
+INFRA_CLOUD = [
+    ("local", None),
+    ("kubernetes", None),
+    ("managed", "aws"),
+    ("managed", "gcp"),
+    ("managed", "azure"),
+    ("managed", "none"),
+]
+# The README's "run the pipeline once" (copier.yml's run_command for dagster).
+RUN_COMMAND = 'uv run dg launch --assets "*"'
 
-def _render(tmp_path: Path, infra: str = "local", **answers: object) -> Path:
-    if infra == "managed":
-        answers.setdefault("cloud", "none")
+
+def _render(tmp_path: Path, infra: str = "local", cloud: str | None = None, **answers) -> Path:
+    if cloud is not None:
+        answers["cloud"] = cloud
     return render_repo(tmp_path, "dagster", infra=infra, **answers)
 
 
@@ -37,6 +52,14 @@ def test_generated_repo_installs_and_passes_its_checks(tmp_path, dbt):
     assert (package / "defs" / "dbt.py").is_file() is dbt
     assert not (repo / "dbt" / "target").exists(), "the manifest must not ship stale"
     check_generated_repo(repo)
+    # Then the README's run command, as a user types it: the real `dg` CLI, every asset once.
+    assert RUN_COMMAND in (repo / "README.md").read_text()
+    data = tmp_path / "run-data"
+    env = clean_env(PIPELINE_DATA_DIR=str(data), DAGSTER_DISABLE_TELEMETRY="1")
+    proc = run([uv(), *shlex.split(RUN_COMMAND)[1:]], repo, timeout=600, env=env)
+    assert "RUN_SUCCESS" in proc.stdout + proc.stderr
+    for artifact in ("model.joblib", "evaluation.md", "confusion_matrix.png", "predictions.csv"):
+        assert (data / "artifacts" / artifact).is_file(), artifact
 
 
 def test_project_layout_is_todays_dg_layout(tmp_path):
@@ -49,15 +72,17 @@ def test_project_layout_is_todays_dg_layout(tmp_path):
     assert "load_from_defs_folder" in definitions
 
 
-@pytest.mark.parametrize("infra", ["local", "kubernetes", "managed"])
-def test_every_infrastructure_renders_valid_configs(tmp_path, infra):
-    repo = _render(tmp_path, infra, dbt=True)
+@pytest.mark.parametrize(("infra", "cloud"), INFRA_CLOUD, ids=str)
+def test_every_infrastructure_renders_valid_configs(tmp_path, infra, cloud):
+    repo = _render(tmp_path, infra, cloud, dbt=True)
     validate_compose(repo / "docker-compose.yml")
     for workflow in (repo / ".github" / "workflows").glob("*.yml"):
         validate_workflow(workflow)
     workspace = yaml.safe_load((repo / "deploy" / "workspace.yaml").read_text())
     assert workspace["load_from"][0]["grpc_server"]["port"] == 4000
     assert "postgres" in yaml.safe_load((repo / "deploy" / "dagster.yaml").read_text())["storage"]
+    ignored = (repo / ".dockerignore").read_text().splitlines()
+    assert {".env", ".venv/", "data/", "dbt/target/"} <= set(ignored)
     workflows = {p.name for p in (repo / ".github" / "workflows").glob("*.yml")}
     if infra == "kubernetes":
         assert workflows == {"ci.yml", "image.yml"}
@@ -66,17 +91,33 @@ def test_every_infrastructure_renders_valid_configs(tmp_path, infra):
         values = yaml.safe_load((repo / "deploy" / "values.yaml").read_text())
         (deployment,) = values["dagster-user-deployments"]["deployments"]
         assert deployment["dagsterApiGrpcArgs"] == ["-m", "demo_pipeline.definitions"]
-    elif infra == "managed":
-        assert workflows == {"ci.yml", "deploy.yml"}
-        cloud = yaml.safe_load((repo / "dagster_cloud.yaml").read_text())
-        module = cloud["locations"][0]["code_source"]["module_name"]
-        assert module == "demo_pipeline.definitions"
-        assert (repo / "src" / Path(*module.split("."))).with_suffix(".py").is_file()
-        deploy = (repo / ".github" / "workflows" / "deploy.yml").read_text()
-        assert "secrets.DAGSTER_CLOUD_API_TOKEN" in deploy
+        assert deployment["podSecurityContext"]["runAsNonRoot"] is True
     else:
-        assert workflows == {"ci.yml"}
         assert not (repo / "deploy" / "values.yaml").exists()
+    if infra == "managed":
+        assert workflows == {"ci.yml", "deploy.yml"}
+        deploy = yaml.safe_load((repo / ".github" / "workflows" / "deploy.yml").read_text())
+        job = deploy["jobs"]["deploy"]
+        assert job["env"]["DAGSTER_CLOUD_API_TOKEN"] == "${{ secrets.DAGSTER_CLOUD_API_TOKEN }}"
+        steps = [step.get("run", "") for step in job["steps"]]
+        assert any("uv run pytest" in step for step in steps)
+        assert any("prepare-and-package" in step for step in steps)
+        assert "dg plus deploy" in steps[-1]
+        # dg derives the Dagster+ code location from [tool.dg]: it must name a real module.
+        assert (repo / "src" / "demo_pipeline" / "definitions.py").is_file()
+    elif infra == "local":
+        assert workflows == {"ci.yml"}
+
+
+@pytest.mark.parametrize("dbt", [False, True], ids=["python-features", "dbt-features"])
+def test_the_dbt_manifest_is_built_in_ci_and_the_image_only_with_dbt(tmp_path, dbt):
+    repo = _render(tmp_path, dbt=dbt)
+    command = "dagster-dbt project prepare-and-package --file src/demo_pipeline/defs/dbt.py"
+    assert (command in (repo / "Dockerfile").read_text()) is dbt
+    ci = yaml.safe_load((repo / ".github" / "workflows" / "ci.yml").read_text())
+    steps = [step.get("run", "") for step in ci["jobs"]["test"]["steps"]]
+    assert (command in "\n".join(steps)) is dbt
+    assert steps[-1] == "uv run pytest"
 
 
 def test_compose_binds_localhost_and_takes_secrets_from_env(tmp_path):
