@@ -225,6 +225,13 @@ def test_orchestrator_switch_keeps_the_core_and_edits(repo):
     model = repo / "src" / "demo" / "model.py"
     write(model, model.read_text() + "\n# my tuning notes\n")
     write(repo / "notes" / "changing.md", "my wiring notes\n")  # only the prefect folder has it
+    first = repo / "docs" / "decisions" / "0001-orchestrator.md"
+    mine = (
+        "# 1. Orchestrator: Prefect\n\n"
+        "Status: accepted. Written by `mlscaffold new`; edit freely.\n\n"
+        "We also looked at Temporal; our notes are in the wiki.\n"
+    )
+    write(first, mine)
     commit_all(repo, "edits")
 
     result = update(repo, "--to", "1.0.0", "--orchestrator", "airflow")
@@ -235,9 +242,16 @@ def test_orchestrator_switch_keeps_the_core_and_edits(repo):
     assert not (repo / "notes" / "also-obsolete.md").exists()  # prefect-only, unedited
     assert "apache-airflow" in (repo / "pyproject.toml").read_text()
     assert "prefect>=" not in (repo / "pyproject.toml").read_text()
-    record = (repo / "docs" / "decisions" / "0001-orchestrator.md").read_text()
-    assert "# 1. Orchestrator: Apache Airflow" in record
+    # The user's record is theirs: only its status line now points at the new record.
+    added = repo / "docs" / "decisions" / "0002-switch-to-airflow.md"
+    assert first.read_text() == mine.replace(
+        "Status: accepted. Written by `mlscaffold new`; edit freely.",
+        "Status: superseded by [0002-switch-to-airflow.md](0002-switch-to-airflow.md).",
+    )
+    record = added.read_text()
+    assert record.startswith("# 2. Orchestrator: switch from Prefect to Apache Airflow")
     assert "overrode the recommendation" in record
+    assert "Recorded the switch in docs/decisions/0002-switch-to-airflow.md" in result.stdout
     assert yaml.safe_load((repo / ".copier-answers.yml").read_text())["orchestrator"] == "airflow"
 
 

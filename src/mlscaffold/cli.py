@@ -9,16 +9,17 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, get_type_hints
 
 import typer
 
-from mlscaffold import __version__
-from mlscaffold.errors import Aborted, InvalidAnswerError, MlscaffoldError
+from mlscaffold import PIP_UPGRADE, UPGRADE, __version__, faults
+from mlscaffold.errors import EXIT_AHEAD, EXIT_FAILED, InvalidAnswerError
 from mlscaffold.models import Orchestrator
 from mlscaffold.questions import CATALOGUE
 
@@ -37,17 +38,30 @@ F = TypeVar("F", bound=Callable[..., Any])
 ORCHESTRATORS = "|".join(o.value for o in Orchestrator)
 
 
+def _error(line: str) -> None:
+    """The one line every failure ends in (stderr may be gone too: then say nothing)."""
+    with suppress(OSError, ValueError):
+        sys.stderr.write(f"Error: {line}\n")
+        sys.stderr.flush()
+
+
 @contextmanager
 def friendly_errors() -> Iterator[None]:
-    """Every failure the user can fix becomes one line on stderr and an exit code."""
+    """Every failure becomes one `Error:` line on stderr and an exit code; never a traceback."""
     try:
         yield
-    except MlscaffoldError as err:
-        sys.stderr.write(f"Error: {err}\n")
-        raise typer.Exit(err.exit_code) from None
-    except KeyboardInterrupt:
-        sys.stderr.write(f"Error: {Aborted('Interrupted; nothing was created.')}\n")
-        raise typer.Exit(Aborted.exit_code) from None
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except BaseException as exc:
+        if _is_click_exception(exc):
+            raise
+        line, code = faults.describe(exc)
+        _error(line)
+        raise typer.Exit(code) from None
+
+
+def _is_click_exception(exc: BaseException) -> bool:
+    return type(exc).__module__.endswith("click.exceptions")
 
 
 def with_catalogue_flags(func: F) -> F:
@@ -93,25 +107,54 @@ def with_catalogue_flags(func: F) -> F:
 
 
 def run() -> None:
-    """The console script: Typer's app, with Click's usage errors as one line too."""
+    """The console script: Typer's app, where every way of failing ends in one line."""
     # Typer 0.29 vendors Click as typer._click; older releases use click itself.
     try:
         from typer._click import exceptions as click
     except ImportError:  # pragma: no cover
         import click  # type: ignore[no-redef]
 
+    faults.install_signal_handlers()
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character: '?'
+        with suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+    code: int
     try:
-        code = app(prog_name="mlscaffold", standalone_mode=False)
-    except click.UsageError as err:
-        where = f" See '{err.ctx.command_path} --help'." if err.ctx is not None else ""
-        message = err.format_message().rstrip(".")
-        if message:  # empty when Click has printed the help (no arguments at all)
-            sys.stderr.write(f"Error: {message}.{where}\n")
-        sys.exit(err.exit_code)
-    except typer.Abort:
-        sys.stderr.write("Error: Interrupted; nothing was created.\n")
-        sys.exit(Aborted.exit_code)
-    sys.exit(code if isinstance(code, int) else 0)
+        try:
+            result = app(prog_name="mlscaffold", standalone_mode=False)
+            code = result if isinstance(result, int) else 0
+            if sys.stdout is not None:
+                sys.stdout.flush()
+        except click.UsageError as err:
+            where = f" See '{err.ctx.command_path} --help'." if err.ctx is not None else ""
+            message = faults.shorten(" ".join(err.format_message().split()), 300).rstrip(".")
+            if message:  # empty when Click has printed the help (no arguments at all)
+                _error(f"{message}.{where}")
+            code = err.exit_code
+        except typer.Abort:
+            line, code = faults.describe(KeyboardInterrupt())
+            _error(line)
+        except click.ClickException as err:
+            _error(faults.shorten(err.format_message(), 300))
+            code = err.exit_code
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        line, code = faults.describe(exc)
+        _error(line)
+    if code != 0 or sys.stdout is None:
+        _silence_stdout()
+    sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    """After a failed write to stdout, keep Python's exit-time flush from printing a traceback."""
+    with suppress(OSError, ValueError, AttributeError):
+        sys.stdout.flush()
+        return
+    with suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _console() -> Console:
@@ -121,8 +164,11 @@ def _console() -> Console:
 
 
 def stdin_is_terminal() -> bool:
-    """Prompts appear only for a person at a terminal, never in scripts or CI."""
-    return sys.stdin.isatty()
+    """Prompts appear only for a person at a terminal, never in scripts, CI or a closed stdin."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # closed
+        return False
 
 
 def _version(value: bool) -> None:
@@ -254,6 +300,7 @@ def new(
     from mlscaffold.render import Plan, check_target, render
 
     console = _console()
+    faults.set_outcome("nothing was created")
     with friendly_errors():
         names = normalise(name)
         target = output_dir / names.project
@@ -276,10 +323,13 @@ def new(
         if chosen is not rec.orchestrator:
             console.print(f"Using {chosen.label} (you overrode {rec.orchestrator.label}).")
         plan = Plan(names, target, answers, rec, chosen, git=git)
+        console.file.flush()  # an unwritable stdout fails here, before anything is created
         with console.status(f"Rendering {names.project} with {chosen.label}…"):
             result = render(plan)
+        faults.set_outcome(f"the repository was created at {result.path}")
         console.print(f"\nCreated {result.path} ({chosen.label}).", style="bold green")
         _next_steps(console, result.path, result.commands)
+        console.file.flush()
 
 
 def _next_steps(console: Console, path: Path, commands: dict[str, str] | Any) -> None:
@@ -322,6 +372,7 @@ def update(
     from mlscaffold import update as updating
 
     console = _console()
+    faults.set_outcome("nothing was changed")
     with friendly_errors():
         report = updating.update(
             repo,
@@ -333,12 +384,7 @@ def update(
         )
         _print_update(console, report, dry_run)
         if report.conflicts:
-            raise typer.Exit(UPDATE_CONFLICTS)
-
-
-UPDATE_CONFLICTS = 1
-CHECK_BEHIND = 1
-CHECK_AHEAD = 3
+            raise typer.Exit(EXIT_FAILED)
 
 
 def _print_update(console: Console, report: Any, dry_run: bool) -> None:
@@ -358,8 +404,10 @@ def _print_update(console: Console, report: Any, dry_run: bool) -> None:
             f"Both changed {path} and it cannot be merged: yours is kept, the template's "
             f"version is beside it as {path}.template-version."
         )
-    if report.decision_rewritten:
-        console.print("Rewrote docs/decisions/0001-orchestrator.md for the new orchestrator.")
+    if report.decision_added:
+        console.print(
+            f"Recorded the switch in {report.decision_added} (your first record is kept)."
+        )
     if dry_run and report.diff:
         console.print(report.diff, markup=False, highlight=False, soft_wrap=True)
     if report.conflicts:
@@ -384,10 +432,10 @@ def check(
         versions = f"repository {found.repo_version}, installed template {found.installed_version}"
         if found.behind:
             typer.echo(f"Behind: {versions}. Run `mlscaffold update`.")
-            raise typer.Exit(CHECK_BEHIND)
+            raise typer.Exit(EXIT_FAILED)
         if found.ahead:
-            typer.echo(f"Ahead: {versions}. Upgrade mlscaffold: pip install -U mlscaffold.")
-            raise typer.Exit(CHECK_AHEAD)
+            typer.echo(f"Ahead: {versions}. Upgrade mlscaffold: {UPGRADE} (or {PIP_UPGRADE}).")
+            raise typer.Exit(EXIT_AHEAD)
         typer.echo(f"Up to date: {versions}.")
 
 
@@ -407,9 +455,6 @@ def _recommend_roster(path: Path, output_format: str) -> None:
         typer.echo(explain.roster_markdown(rows), nl=False)
     else:
         explain.roster_table(_console(), rows)
-
-
-BATCH_FAILED = 1
 
 
 @app.command()
@@ -453,7 +498,7 @@ def batch(
         failed = [o for o in outcomes if o.status == "failed"]
         if failed:
             sys.stderr.write(f"Error: {len(failed)} of {len(outcomes)} rows failed (see table).\n")
-            raise typer.Exit(BATCH_FAILED)
+            raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()
@@ -468,15 +513,16 @@ def doctor(
 
     from mlscaffold import doctor as checks
 
-    results = checks.run_all(kit)
-    table = Table(title="mlscaffold doctor")
-    for column in ("check", "status", "detail", "fix"):
-        table.add_column(column, overflow="fold")
-    for r in results:
-        table.add_row(r.check, "ok" if r.passed else "FAIL", r.detail, r.fix)
-    _console().print(table)
+    with friendly_errors():
+        results = checks.run_all(kit)
+        table = Table(title="mlscaffold doctor")
+        for column in ("check", "status", "detail", "fix"):
+            table.add_column(column, overflow="fold")
+        for r in results:
+            table.add_row(r.check, "ok" if r.passed else "FAIL", r.detail, r.fix)
+        _console().print(table)
     if not all(r.passed for r in results):
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
 
 
 workshop_app = typer.Typer(help="Prepare an onboarding workshop.", no_args_is_help=True)

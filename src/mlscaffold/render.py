@@ -7,21 +7,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlscaffold import __version__
+from mlscaffold import REINSTALL, __version__, faults, shell
 from mlscaffold.decision import decision_record
-from mlscaffold.errors import RenderError, TargetError
+from mlscaffold.errors import RenderError, TargetError, ToolMissingError
 from mlscaffold.models import Answers, Orchestrator, Recommendation
 from mlscaffold.naming import Names
 
 DECISION_RECORD = Path("docs/decisions/0001-orchestrator.md")
 ANSWERS_FILE = ".copier-answers.yml"
+STAGING_TAG = "mlscaffold-staging-"  # `.NAME.mlscaffold-staging-XXXX` beside the target
 FALLBACK_IDENTITY = ("-c", "user.name=mlscaffold", "-c", "user.email=mlscaffold@localhost")
 
 
@@ -33,7 +32,7 @@ def template_root() -> Path:
             return candidate
     raise RenderError(
         "The mlscaffold templates are missing from this installation.",
-        "Reinstall mlscaffold (pip install --force-reinstall mlscaffold).",
+        f"Reinstall mlscaffold ({REINSTALL}).",
     )
 
 
@@ -58,19 +57,34 @@ class Result:
 
 
 def check_target(target: Path) -> None:
-    """Refuse before asking anything: an existing non-empty directory or a file."""
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    """Refuse before asking anything: anything already at the target but an empty folder.
+
+    A missing parent folder is fine (it is created, and removed again if rendering fails), as
+    long as its nearest existing ancestor is a folder we can write to.
+    """
+    where = "Choose another name or --output-dir."
+    if target.is_symlink():
+        raise TargetError(f"{target} is a symbolic link.", where)
+    if target.exists():
+        if not target.is_dir():
+            raise TargetError(f"{target} already exists and is a file.", where)
+        if os.path.ismount(target):
+            raise TargetError(f"{target} is a mount point; mlscaffold renders beside it.", where)
+        if any(target.iterdir()):
+            raise TargetError(
+                f"{target} already exists and is not empty.",
+                "Choose another name or --output-dir, or remove it first.",
+            )
+    ancestor = target.parent
+    while not ancestor.exists():
+        if ancestor.is_symlink():  # a dangling link on the way
+            raise TargetError(f"--output-dir: {ancestor} is a broken symbolic link.", where)
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise TargetError(f"--output-dir: {ancestor} is a file, not a folder.", where)
+    if not os.access(ancestor, os.W_OK | os.X_OK):
         raise TargetError(
-            f"{target} already exists and is not empty.",
-            "Choose another name or --output-dir, or remove it first.",
-        )
-    if not target.parent.is_dir():
-        raise TargetError(
-            f"The folder {target.parent} does not exist.", "Create it or pick another --output-dir."
-        )
-    if not os.access(target.parent, os.W_OK):
-        raise TargetError(
-            f"Cannot write to {target.parent}.", "Pick a folder you can write to with --output-dir."
+            f"Cannot write to {ancestor}.", "Pick a folder you can write to with --output-dir."
         )
 
 
@@ -88,25 +102,54 @@ def render(plan: Plan) -> Result:
     """Render `plan` at `plan.target`; on any failure or Ctrl-C leave nothing behind."""
     check_target(plan.target)
     if plan.git and shutil.which("git") is None:
-        raise RenderError("git is not installed.", "Install git, or pass --no-git.")
-    staging = Path(tempfile.mkdtemp(prefix=f".{plan.names.project}.", dir=plan.target.parent))
+        raise ToolMissingError(
+            "git is not installed or not on PATH.", "Install git, or pass --no-git."
+        )
+    created = _make_parents(plan.target.parent)
     try:
-        out = staging / plan.names.project
-        commands = _copy(plan, out)
-        if shutil.which("git") is not None:
-            _record_template_version(out / ANSWERS_FILE)
-        record = out / DECISION_RECORD
-        record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(decision_record(plan.answers, plan.recommendation, plan.orchestrator))
-        if plan.git:
-            _git_init(out)
-        check_target(plan.target)  # someone may have created it meanwhile
-        if plan.target.exists():
-            plan.target.rmdir()
-        out.rename(plan.target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        with faults.staging(plan.target.parent, f".{plan.names.project}.{STAGING_TAG}") as staging:
+            out = staging / plan.names.project
+            commands: dict[str, str] = {}
+            _render_into(plan, out, commands)
+            with faults.signals_deferred():  # moved into place whole, or not at all
+                check_target(plan.target)  # someone may have created it meanwhile
+                if plan.target.exists():
+                    plan.target.rmdir()
+                out.rename(plan.target)
+    except BaseException:
+        if created is not None:  # only the empty folders we made; never anyone's files
+            for folder in [plan.target.parent, *plan.target.parent.parents]:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+                if folder == created:
+                    break
+        raise
     return Result(plan.target, commands)
+
+
+def _make_parents(parent: Path) -> Path | None:
+    """Create `parent` and missing ancestors; return the topmost one created (to undo)."""
+    top = None
+    probe = parent
+    while not probe.exists():
+        top = probe
+        probe = probe.parent
+    if top is not None:
+        parent.mkdir(parents=True)
+    return top
+
+
+def _render_into(plan: Plan, out: Path, commands: dict[str, str]) -> None:
+    commands.update(_copy(plan, out))
+    if shutil.which("git") is not None:
+        _record_template_version(out / ANSWERS_FILE)
+    record = out / DECISION_RECORD
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(decision_record(plan.answers, plan.recommendation, plan.orchestrator))
+    if plan.git:
+        _git_init(out)
 
 
 def _copy(plan: Plan, out: Path) -> dict[str, str]:
@@ -123,6 +166,8 @@ def _copy(plan: Plan, out: Path) -> dict[str, str]:
         )
     except (KeyboardInterrupt, SystemExit):
         raise
+    except OSError as err:  # disk full, read-only: said as such, not as a template problem
+        raise faults.from_os_error(err) from err
     except Exception as err:  # Copier's errors share no useful base class
         message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise RenderError(
@@ -150,18 +195,11 @@ def _record_template_version(answers_file: Path) -> None:
 
 def _git_init(repo: Path) -> None:
     def git(*args: str) -> None:
-        proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
-        if proc.returncode != 0:
-            detail = (proc.stderr or proc.stdout).strip().splitlines()
-            raise RenderError(
-                f"git {args[-1] if args else ''} failed: {detail[0] if detail else 'no output'}",
-                "Fix git, or pass --no-git and commit yourself.",
-            )
+        shell.run(
+            ["git", *args], repo, RenderError, "Fix git, or pass --no-git and commit yourself."
+        )
 
-    has_identity = (
-        subprocess.run(["git", "config", "user.email"], cwd=repo, capture_output=True).returncode
-        == 0
-    )
+    has_identity = shell.completed(["git", "config", "user.email"], repo).returncode == 0
     identity = () if has_identity else FALLBACK_IDENTITY
     git("init", "--quiet", "--initial-branch=main")
     git("add", "--all")

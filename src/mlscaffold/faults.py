@@ -1,0 +1,306 @@
+"""What every command shares when things go wrong: signals, staging folders, bounded input.
+
+- SIGTERM and SIGHUP are handled like Ctrl-C: they raise KeyboardInterrupt, so every `finally`
+  that removes a staging folder runs. A critical section (`signals_deferred`) finishes first and
+  raises afterwards, so a signal never lands between "written" and "recorded".
+- Staging folders carry a marker naming the process that made them; a folder whose process is
+  gone (SIGKILL, power loss) is recognised and removed by the next run (`sweep`).
+- Input files are read with a size limit and YAML is parsed without aliases, so a hostile file
+  costs milliseconds, not gigabytes.
+- `outcome` is what the user should be told happened if the command stops now ("nothing was
+  created", "the repository was created at X").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import shutil
+import signal
+import socket
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from mlscaffold.errors import (
+    EXIT_BUG,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    InputFileError,
+    MlscaffoldError,
+    OutputError,
+)
+
+MARKER = ".mlscaffold-staging"
+STALE_AFTER_S = 24 * 3600  # a marker this old is stale whatever its process
+MAX_INPUT_BYTES = 512 * 1024
+HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+_deferred: list[int] = []
+_deferring = False
+outcome = "nothing was changed"
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if _deferring:
+        _deferred.append(signum)
+        return
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def install_signal_handlers() -> None:
+    """Ctrl-C, SIGTERM and SIGHUP all unwind the stack the same way."""
+    for sig in HANDLED:
+        with contextlib.suppress(ValueError, OSError):  # not the main thread
+            signal.signal(sig, _on_signal)
+
+
+def ignore_signals() -> None:
+    """For pool workers: the parent decides what stops, the workers finish their one job."""
+    for sig in HANDLED:
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(sig, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Run a short critical section to its end; a signal received meanwhile is raised after."""
+    global _deferring
+    previous = _deferring
+    _deferring = True
+    try:
+        yield
+    finally:
+        _deferring = previous
+        if not previous and _deferred:
+            name = signal.Signals(_deferred[0]).name
+            _deferred.clear()
+            raise KeyboardInterrupt(name)
+
+
+def set_outcome(text: str) -> None:
+    global outcome
+    outcome = text
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, busy: MlscaffoldError) -> Iterator[None]:
+    """An exclusive lock held while the block runs; `busy` is raised if someone else holds it.
+
+    The operating system releases it when the process dies, even by SIGKILL, so a stale lock
+    file never blocks anyone.
+    """
+    handle = open(path, "a+b")  # noqa: SIM115 (held for the whole block)
+    try:
+        try:
+            _lock(handle.fileno())
+        except OSError:
+            raise busy from None
+        yield
+    finally:
+        handle.close()
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined,unused-ignore]
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+# ---- staging folders ----
+
+
+def make_staging(parent: Path, prefix: str) -> Path:
+    """A hidden folder in `parent` marked as ours, to be removed by us or by the next run."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    try:
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "created": time.time()}
+        (path / MARKER).write_text(json.dumps(info))
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    return path
+
+
+@contextlib.contextmanager
+def staging(parent: Path, prefix: str) -> Iterator[Path]:
+    """A marked staging folder, removed on the way out whatever happened."""
+    sweep(parent, prefix)
+    path = make_staging(parent, prefix)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def is_stale(folder: Path) -> bool:
+    try:
+        info: dict[str, Any] = json.loads((folder / MARKER).read_text())
+        pid, host, created = int(info["pid"]), str(info["host"]), float(info["created"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False  # no readable marker: not provably ours, never touched
+    if time.time() - created > STALE_AFTER_S:
+        return True
+    return host == socket.gethostname() and pid != os.getpid() and not _alive(pid)
+
+
+def sweep(parent: Path, prefix: str) -> list[Path]:
+    """Remove staging folders with `prefix` that a killed run left in `parent`."""
+    removed: list[Path] = []
+    try:
+        candidates = [p for p in parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return removed
+    for folder in candidates:
+        if folder.is_dir() and not folder.is_symlink() and is_stale(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+# ---- bounded input ----
+
+
+def read_input(path: Path, what: str, hint: str, limit: int = MAX_INPUT_BYTES) -> str:
+    """Read a user-supplied text file, refusing what no such file could be."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise InputFileError(f"{what} {path} does not exist.", hint) from None
+    except IsADirectoryError:
+        raise InputFileError(f"{what} {path} is a folder, not a file.", hint) from None
+    except OSError as err:
+        raise InputFileError(f"Cannot read {what.lower()} {path}: {err.strerror}.", hint) from None
+    if len(data) > limit:
+        raise InputFileError(
+            f"{what} {path} is larger than {limit // 1024} KiB, too large for this kind of file.",
+            hint,
+        )
+    if b"\x00" in data:
+        raise InputFileError(f"{what} {path} is a binary file, not text.", hint)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputFileError(f"{what} {path} is not UTF-8 text.", hint) from None
+
+
+def load_yaml(text: str, what: str, hint: str) -> object:
+    """YAML without aliases (a 356-byte alias bomb must not cost gigabytes) or deep nesting."""
+    import yaml
+
+    class NoAliases(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.YAMLError("YAML aliases (*name) are not accepted here")
+            return super().compose_node(parent, index)
+
+    try:
+        return yaml.load(text, Loader=NoAliases)  # a SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        detail = "it uses aliases" if "aliases" in str(err) else "it is not valid YAML"
+        raise InputFileError(f"{what} cannot be read: {detail}{where}.", hint) from None
+    except RecursionError:
+        raise InputFileError(f"{what} is nested too deeply.", hint) from None
+
+
+def shorten(text: str, limit: int = 300) -> str:
+    """Never echo back more than `limit` characters of something the user gave."""
+    return text if len(text) <= limit else f"{text[: limit - 20]}…[{len(text)} characters]"
+
+
+# ---- operating-system errors ----
+
+
+def from_os_error(err: OSError) -> MlscaffoldError:
+    """One line for a filesystem fault, whatever operation met it."""
+    where = err.filename or ""
+    code = err.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return OutputError(
+            f"The disk is full{f' (writing {where})' if where else ''}.",
+            "Free some space and run the command again.",
+        )
+    if code == errno.EROFS:
+        return OutputError(
+            f"{where or 'The target'} is on a read-only file system.", "Choose a writable folder."
+        )
+    if code in (errno.EACCES, errno.EPERM):
+        return OutputError(
+            f"Permission denied: {where or 'a file'}.",
+            "Choose a folder you can write to, or fix its permissions.",
+        )
+    if code == errno.ENOENT and not where:
+        return OutputError(
+            "The current folder no longer exists.", "cd into an existing folder and run it again."
+        )
+    reason = err.strerror or type(err).__name__
+    return OutputError(
+        f"{reason}{f': {where}' if where else ''}.", "Check the path and run the command again."
+    )
+
+
+# ---- one line for any failure ----
+
+
+def describe(exc: BaseException) -> tuple[str, int]:
+    """The one `Error:` line (without the prefix) and the exit code for any failure."""
+    if isinstance(exc, KeyboardInterrupt):
+        what = str(exc) if str(exc).startswith("SIG") and str(exc) != "SIGINT" else "Ctrl-C"
+        line, code = f"Interrupted ({what}); {outcome}.", EXIT_INTERRUPTED
+    elif isinstance(exc, EOFError):
+        line, code = (
+            "The input ended before every question was answered. Pass --defaults, or give the "
+            "answers as flags or with --answers-file.",
+            EXIT_USAGE,
+        )
+    elif isinstance(exc, MlscaffoldError):
+        line, code = str(exc), exc.exit_code
+    elif isinstance(exc, OSError):
+        err = from_os_error(exc)
+        line, code = f"{err} ({outcome[0].upper()}{outcome[1:]}.)", err.exit_code
+    else:
+        saved = save_traceback(exc)
+        where = f"attach {saved} to the report" if saved else "the traceback could not be saved"
+        line = (
+            f"Unexpected {type(exc).__name__}: {exc}; {outcome}. This is a bug in mlscaffold: "
+            f"please report it ({where})."
+        )
+        code = EXIT_BUG
+    return shorten(" ".join(line.split()), 600), code
+
+
+def save_traceback(exc: BaseException) -> Path | None:
+    """Write the traceback of an unexpected exception where a bug report can pick it up."""
+    import traceback
+
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    try:
+        handle, name = tempfile.mkstemp(prefix="mlscaffold-traceback-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError:
+        return None
+    return Path(name)
