@@ -1,50 +1,70 @@
-"""Read answers from a YAML file (`--answers-file`)."""
+"""Read answers from a YAML file (`--answers-file`): bounded, alias-free, every key checked."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from mlscaffold.errors import AnswersFileError
+from mlscaffold import faults
+from mlscaffold.errors import InputFileError, InvalidAnswerError
+from mlscaffold.models import Orchestrator
 from mlscaffold.questions import BY_KEY
 
 EXTRA_KEYS = ("orchestrator",)
+HINT = "Write one 'key: value' per line, e.g. 'team_size: 5'."
+LIMIT = 64 * 1024  # a dozen answers; anything near this size is not an answers file
 
 
 def load(path: Path) -> dict[str, object]:
     """Return the file's answers by key; say clearly what is wrong with an unusable file."""
-    import yaml
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnswersFileError(
-            f"Answers file {path} does not exist.", "Check the path given to --answers-file."
-        ) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise AnswersFileError(
-            f"Cannot read answers file {path}: {err.__class__.__name__}.",
-            "Make it a readable UTF-8 YAML file.",
-        ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise AnswersFileError(
-            f"Answers file {path} is not valid YAML{where}.",
-            "Write one 'key: value' per line, e.g. 'team_size: 5'.",
-        ) from None
+    text = faults.read_input(path, "Answers file", HINT, limit=LIMIT)
+    data = faults.load_yaml(text, f"Answers file {path}", HINT)
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise AnswersFileError(
-            f"Answers file {path} must be a mapping of question keys to answers.",
-            "Write one 'key: value' per line, e.g. 'team_size: 5'.",
+        raise InputFileError(
+            f"Answers file {path} must be a mapping of question keys to answers.", HINT
         )
-    unknown = sorted(str(k) for k in data if k not in BY_KEY and k not in EXTRA_KEYS)
+    unknown = sorted(
+        faults.shorten(str(k), 60) for k in data if k not in BY_KEY and k not in EXTRA_KEYS
+    )
     if unknown:
-        raise AnswersFileError(
+        raise InputFileError(
             f"Answers file {path} has an unknown key {unknown[0]!r}.",
             "Known keys: " + ", ".join([*BY_KEY, *EXTRA_KEYS]) + ".",
         )
+    problems = [
+        f"key {key!r} {problem}"
+        for key, value in data.items()
+        if (problem := check_value(str(key), value)) is not None
+    ]
+    if problems:
+        raise InputFileError(f"Answers file {path}: {'; '.join(problems)}.", HINT)
     return {str(k): v for k, v in data.items()}
+
+
+def expectation(key: str) -> str:
+    """What a question accepts, in the words of a file (not of a flag)."""
+    if key not in BY_KEY:
+        return "one of " + ", ".join(o.value for o in Orchestrator)
+    q = BY_KEY[key]
+    if q.kind == "bool":
+        return "true or false"
+    if q.kind == "int":
+        return f"a whole number of at least {q.minimum}"
+    return "one of " + ", ".join(q.choices)
+
+
+def check_value(key: str, value: object) -> str | None:
+    """None if `value` is acceptable for `key`, else what is wrong (naming no flag)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, (dict, list)):
+        return f"has a {type(value).__name__}, but it must be {expectation(key)}"
+    try:
+        if key in BY_KEY:
+            BY_KEY[key].coerce(value)
+        else:
+            Orchestrator(str(value).strip().lower())
+    except (InvalidAnswerError, ValueError):
+        return f"has {faults.shorten(repr(value), 60)}, but it must be {expectation(key)}"
+    return None

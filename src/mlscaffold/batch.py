@@ -13,8 +13,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlscaffold import faults
 from mlscaffold.decide import recommend
-from mlscaffold.errors import MlscaffoldError
+from mlscaffold.errors import InvalidAnswerError, MlscaffoldError, TargetError
 from mlscaffold.render import ANSWERS_FILE, Plan, render
 from mlscaffold.roster import Row
 
@@ -26,7 +27,7 @@ class Outcome:
     orchestrator: str
     why: str
     path: str
-    status: str  # "created", "done" (skipped), "failed"
+    status: str  # "created", "done" (skipped), "failed", "not started" (interrupted)
     error: str = ""
 
 
@@ -46,6 +47,7 @@ def why(plan: Plan) -> str:
 
 
 def _warm_up() -> None:
+    faults.ignore_signals()  # the parent decides what stops; a started repo is finished whole
     import copier  # noqa: F401  (import once per worker, before the first repo)
 
 
@@ -54,7 +56,19 @@ def _render_one(plan: Plan) -> tuple[str, str]:
         render(plan)
     except MlscaffoldError as err:
         return "failed", str(err)
+    except OSError as err:
+        return "failed", str(faults.from_os_error(err))
     return "created", ""
+
+
+def max_workers() -> int:
+    return 4 * (os.cpu_count() or 1)
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome]
+    interrupted: bool = False
 
 
 def run(
@@ -64,25 +78,30 @@ def run(
     git: bool = True,
     workers: int | None = None,
     progress: Callable[[Outcome], None] = lambda outcome: None,
-) -> list[Outcome]:
-    out.mkdir(parents=True, exist_ok=True)
-    outcomes: list[Outcome] = []
+) -> BatchResult:
+    """Render every good row; on Ctrl-C/SIGTERM stop queued rows, finish the started ones."""
+    if workers is not None and not 1 <= workers <= max_workers():
+        raise InvalidAnswerError(
+            f"--workers {workers} is not between 1 and {max_workers()} "
+            f"(4 per CPU on this machine).",
+            "Leave it out to use one per CPU.",
+        )
+    if out.exists() and not out.is_dir():
+        raise TargetError(f"--out {out} is a file, not a folder.", "Choose a folder for --out.")
+    result = BatchResult([])
     todo: list[tuple[Plan, Row]] = []
     for row in rows:
         if not row.ok:
             name = row.raw_name or f"row {row.number}"
-            outcome = Outcome(row.number, name, "-", "-", "-", "failed", row.error or "")
-            outcomes.append(outcome)
-            progress(outcome)
+            _add(
+                result,
+                progress,
+                Outcome(row.number, name, "-", "-", "-", "failed", row.error or ""),
+            )
             continue
         plan = plan_for(row, out, git)
         if (plan.target / ANSWERS_FILE).is_file():
-            outcome = Outcome(
-                row.number, row.raw_name, plan.orchestrator.value, why(plan), str(plan.target),
-                "done",
-            )  # fmt: skip
-            outcomes.append(outcome)
-            progress(outcome)
+            _add(result, progress, _outcome(plan, row, "done"))
             continue
         todo.append((plan, row))
     if todo:
@@ -90,15 +109,42 @@ def run(
         from mlscaffold import store
         from mlscaffold.render import template_root
 
+        out.mkdir(parents=True, exist_ok=True)
         store.ensure(template_root())
         count = workers or min(len(todo), os.cpu_count() or 1)
-        with ProcessPoolExecutor(max_workers=max(1, count), initializer=_warm_up) as pool:
-            futures = {pool.submit(_render_one, plan): (plan, row) for plan, row in todo}
+        pool = ProcessPoolExecutor(max_workers=max(1, count), initializer=_warm_up)
+        futures = {pool.submit(_render_one, plan): (plan, row) for plan, row in todo}
+        try:
             for future in as_completed(futures):
                 plan, row = futures[future]
                 status, error = future.result()
-                outcome = Outcome(row.number, row.raw_name, plan.orchestrator.value, why(plan),
-                                  str(plan.target), status, error)  # fmt: skip
-                outcomes.append(outcome)
-                progress(outcome)
-    return sorted(outcomes, key=lambda o: o.row)
+                _add(result, progress, _outcome(plan, row, status, error))
+        except KeyboardInterrupt:
+            result.interrupted = True
+            with faults.signals_deferred():  # the started repos take a second or two
+                pool.shutdown(wait=True, cancel_futures=True)
+            seen = {o.row for o in result.outcomes}
+            for future, (plan, row) in futures.items():
+                if row.number in seen:
+                    continue
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    status, error = future.result()
+                    _add(result, progress, _outcome(plan, row, status, error))
+                else:
+                    _add(result, progress, _outcome(plan, row, "not started"))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    result.outcomes.sort(key=lambda o: o.row)
+    return result
+
+
+def _outcome(plan: Plan, row: Row, status: str, error: str = "") -> Outcome:
+    return Outcome(
+        row.number, row.raw_name, plan.orchestrator.value, why(plan), str(plan.target), status,
+        error,
+    )  # fmt: skip
+
+
+def _add(result: BatchResult, progress: Callable[[Outcome], None], outcome: Outcome) -> None:
+    result.outcomes.append(outcome)
+    progress(outcome)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, get_type_hi
 import typer
 
 from mlscaffold import PIP_UPGRADE, UPGRADE, __version__, faults
-from mlscaffold.errors import EXIT_AHEAD, EXIT_FAILED, InvalidAnswerError
+from mlscaffold.errors import EXIT_AHEAD, EXIT_FAILED, EXIT_USAGE, InvalidAnswerError
 from mlscaffold.models import Orchestrator
 from mlscaffold.questions import CATALOGUE
 
@@ -252,8 +252,21 @@ def recommend(
 
     with friendly_errors():
         if roster is not None:
-            _recommend_roster(roster, output_format)
+            ignored = [f"--{k.replace('_', '-')}" for k, v in flags.items() if v is not None]
+            ignored += ["--json"] * as_json + ["--answers-file"] * (answers_file is not None)
+            if ignored:
+                raise InvalidAnswerError(
+                    f"--roster takes every answer from the roster, so {ignored[0]} would be "
+                    "ignored.",
+                    "Put it in the roster's columns, or drop --roster.",
+                )
+            bad = _recommend_roster(roster, output_format)
+            if bad:
+                _error(f"{bad} roster row(s) cannot be used (see the table); fix them and re-run.")
+                raise typer.Exit(EXIT_USAGE)
             return
+        if output_format != "text":
+            raise InvalidAnswerError("--format only applies with --roster.", "Drop --format.")
         given = _given(answers_file, flags)
         given.pop("orchestrator", None)
         answers = resolve(given)
@@ -442,7 +455,7 @@ def check(
 # ---- workshop commands (issue 8): batch, doctor, workshop prepare ----
 
 
-def _recommend_roster(path: Path, output_format: str) -> None:
+def _recommend_roster(path: Path, output_format: str) -> int:
     from mlscaffold import explain, roster
 
     if output_format not in ("text", "markdown"):
@@ -455,6 +468,7 @@ def _recommend_roster(path: Path, output_format: str) -> None:
         typer.echo(explain.roster_markdown(rows), nl=False)
     else:
         explain.roster_table(_console(), rows)
+    return sum(not row.ok for row in rows)
 
 
 @app.command()
@@ -469,7 +483,7 @@ def batch(
     ] = True,
     workers: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option("--workers", min=1, help="Parallel renders (default: CPU count)."),
+        typer.Option("--workers", help="Parallel renders (default: one per CPU)."),
     ] = None,
 ) -> None:
     """Render one repository per roster row, in one process; re-runs skip finished repos."""
@@ -480,14 +494,16 @@ def batch(
     from mlscaffold import roster
 
     console = _console()
+    faults.set_outcome("nothing was created")
     with friendly_errors():
         rows = roster.load(roster_file)
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Rendering", total=len(rows))
-            outcomes = batching.run(
+            result = batching.run(
                 rows, out, git=git, workers=workers,
                 progress=lambda outcome: progress.advance(task),
             )  # fmt: skip
+        outcomes = result.outcomes
         table = Table(title=f"{len(outcomes)} repositories in {out}")
         for column in ("name", "orchestrator", "why", "path", "status"):
             table.add_column(column, overflow="fold")
@@ -495,9 +511,17 @@ def batch(
             status = o.status if not o.error else f"{o.status}: {o.error}"
             table.add_row(o.name, o.orchestrator, o.why, o.path, status)
         console.print(table)
+        if result.interrupted:
+            made = sum(o.status == "created" for o in outcomes)
+            left = sum(o.status == "not started" for o in outcomes)
+            faults.set_outcome(
+                f"{made} repositories were created, {left} not started (see the table); "
+                "run the same command again to finish"
+            )
+            raise KeyboardInterrupt
         failed = [o for o in outcomes if o.status == "failed"]
         if failed:
-            sys.stderr.write(f"Error: {len(failed)} of {len(outcomes)} rows failed (see table).\n")
+            _error(f"{len(failed)} of {len(outcomes)} rows failed (see the table).")
             raise typer.Exit(EXIT_FAILED)
 
 
@@ -545,6 +569,7 @@ def workshop_prepare(
     from mlscaffold import workshop
 
     console = _console()
+    faults.set_outcome(f"{out} was left as it was")
     with friendly_errors():
         chosen = [o for o in (_orchestrator(x) for x in orchestrator or []) if o is not None]
         with console.status("Preparing the kit…") as status:

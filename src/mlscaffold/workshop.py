@@ -23,13 +23,14 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from mlscaffold import shell
+from mlscaffold import faults, shell
 from mlscaffold.decide import recommend
-from mlscaffold.errors import MlscaffoldError
+from mlscaffold.errors import KitError, TargetError, ToolMissingError
 from mlscaffold.models import Orchestrator
 from mlscaffold.naming import normalise
 from mlscaffold.questions import resolve
-from mlscaffold.render import Plan, render
+from mlscaffold.render import STAGING_TAG, Plan, render
+from mlscaffold.shell import INSTALL_HINTS
 
 BUILD_BACKEND = ("hatchling", "editables")  # editables: for the editable install of the project
 INSTRUCTIONS = """# Offline workshop kit
@@ -53,8 +54,7 @@ wheels for this platform only, so install with `uv pip install` as above.
 """
 
 
-class KitError(MlscaffoldError):
-    """The offline kit could not be built."""
+MARKER = ".mlscaffold-kit"  # says: this folder is a kit mlscaffold made; it may be refilled
 
 
 def _run(cmd: list[str], cwd: Path) -> str:
@@ -64,8 +64,19 @@ def _run(cmd: list[str], cwd: Path) -> str:
 def _uv() -> str:
     found = shutil.which("uv")
     if found is None:
-        raise KitError("uv is not installed.", "pip install uv")
+        raise ToolMissingError("uv is not installed or not on PATH.", INSTALL_HINTS["uv"])
     return found
+
+
+def check_kit_folder(kit: Path) -> None:
+    """A new folder, an empty one, or a kit made before; never someone else's files."""
+    if kit.is_symlink() or (kit.exists() and not kit.is_dir()):
+        raise TargetError(f"--out {kit} is not a folder.", "Choose a new folder for the kit.")
+    if kit.is_dir() and any(kit.iterdir()) and not (kit / MARKER).is_file():
+        raise TargetError(
+            f"--out {kit} is not empty and is not a kit made by mlscaffold.",
+            "Choose a new or empty folder; nothing in it was changed.",
+        )
 
 
 def prepare(
@@ -74,13 +85,42 @@ def prepare(
     dbt_options: Sequence[bool] = (False, True),
     progress: Callable[[str], None] = lambda message: None,
 ) -> list[Path]:
-    """Fill KIT/wheels; return the wheel files."""
-    wheels = kit / "wheels"
-    wheels.mkdir(parents=True, exist_ok=True)
+    """Fill KIT/wheels; return the wheel files.
+
+    A new kit is built in a staging folder beside KIT and moved into place when complete; a
+    kit made before is refilled in place (wheels are only ever added).
+    """
+    kit = kit.resolve()
+    check_kit_folder(kit)
     uv = _uv()
+    if (kit / MARKER).is_file():
+        return _fill(kit, uv, orchestrators, dbt_options, progress)
+    kit.parent.mkdir(parents=True, exist_ok=True)
+    with faults.staging(kit.parent, f".{kit.name}.{STAGING_TAG}") as staging:
+        built = staging / kit.name
+        built.mkdir()
+        (built / MARKER).write_text("Made by mlscaffold workshop prepare.\n")
+        _fill(built, uv, orchestrators, dbt_options, progress)
+        with faults.signals_deferred():
+            check_kit_folder(kit)
+            if kit.exists():
+                kit.rmdir()  # empty, checked above
+            built.rename(kit)
+    return sorted((kit / "wheels").glob("*.whl"))
+
+
+def _fill(
+    kit: Path,
+    uv: str,
+    orchestrators: Sequence[Orchestrator],
+    dbt_options: Sequence[bool],
+    progress: Callable[[str], None],
+) -> list[Path]:
+    wheels = kit / "wheels"
+    wheels.mkdir(exist_ok=True)
     requirements: set[str] = set(BUILD_BACKEND)
     combos = list(itertools.product(orchestrators, dbt_options))
-    with tempfile.TemporaryDirectory(prefix="mlscaffold-kit-") as tmp:
+    with faults.staging(Path(tempfile.gettempdir()), "mlscaffold-kit-") as tmp:
         for orchestrator, dbt in combos:
             progress(f"locking {orchestrator.value}{' + dbt' if dbt else ''}")
             name = f"kit-{orchestrator.value}{'-dbt' if dbt else ''}"
@@ -108,7 +148,8 @@ def prepare(
              f"{sys.version_info.major}.{sys.version_info.minor}", "-r", str(listing)],
             kit,
         )  # fmt: skip
-    (kit / "INSTRUCTIONS.md").write_text(
+    instructions = kit / "INSTRUCTIONS.md.partial"
+    instructions.write_text(
         INSTRUCTIONS.format(
             python=f"{sys.version_info.major}.{sys.version_info.minor}",
             platform=sys.platform,
@@ -116,4 +157,5 @@ def prepare(
             kit=kit,
         )
     )
+    instructions.replace(kit / "INSTRUCTIONS.md")  # ours: the folder carries the kit marker
     return sorted(wheels.glob("*.whl"))
