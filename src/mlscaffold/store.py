@@ -22,7 +22,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,8 +29,8 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from mlscaffold import __version__
-from mlscaffold.errors import MlscaffoldError
+from mlscaffold import __version__, shell
+from mlscaffold.errors import StoreError
 
 DEFAULT_HOME = "~/.local/share/mlscaffold"
 BUNDLE = Path(__file__).resolve().parent / "template_history.bundle"
@@ -46,12 +45,21 @@ IDENTITY = {
 }
 
 
-class StoreError(MlscaffoldError):
-    """The template store cannot be read or written."""
-
-
 def _home_spec() -> str:
-    return os.environ.get("MLSCAFFOLD_STORE", DEFAULT_HOME).rstrip("/")
+    """The store folder as configured; an empty MLSCAFFOLD_STORE means the default."""
+    raw = os.environ.get("MLSCAFFOLD_STORE", "").strip() or DEFAULT_HOME
+    if not Path(raw).expanduser().is_absolute():
+        raise StoreError(
+            f"MLSCAFFOLD_STORE is {raw!r}, a relative path: generated repositories would record "
+            "a template source that depends on the current folder.",
+            "Set it to an absolute path, or unset it to use ~/.local/share/mlscaffold.",
+        )
+    if Path(raw).expanduser().exists() and not Path(raw).expanduser().is_dir():
+        raise StoreError(
+            f"MLSCAFFOLD_STORE {raw} is a file, not a folder.",
+            "Point it at a folder, or unset it to use ~/.local/share/mlscaffold.",
+        )
+    return raw.rstrip("/") or "/"
 
 
 def spec() -> str:
@@ -80,12 +88,8 @@ def _publish(store: Path) -> None:
 def _git(
     store: Path, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> str:
-    proc = subprocess.run(
-        ["git", f"--git-dir={store}", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **IDENTITY, **(env or {})},
-        cwd=cwd,
+    proc = shell.completed(
+        ["git", f"--git-dir={store}", *args], cwd, env={**os.environ, **IDENTITY, **(env or {})}
     )
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
@@ -94,7 +98,7 @@ def _git(
             f"{detail[-1] if detail else 'no output'}",
             "Check that git works and the folder is writable; delete the store to rebuild it.",
         )
-    return proc.stdout.strip()
+    return str(proc.stdout).strip()
 
 
 @contextmanager
@@ -214,9 +218,7 @@ def _fingerprint(templates: Path, version: str) -> str:
 
 
 def _bundle_tags(bundle: Path) -> list[str]:
-    proc = subprocess.run(
-        ["git", "bundle", "list-heads", str(bundle)], capture_output=True, text=True
-    )
+    proc = shell.completed(["git", "bundle", "list-heads", str(bundle)], None)
     return [
         line.split("refs/tags/")[1]
         for line in proc.stdout.splitlines()

@@ -193,7 +193,8 @@ def update(
                 )
                 return report
             if patch:
-                _apply_to_user_tree(top, rel, head, patch)
+                paths = [(rel / c.path).as_posix() for c in report.changes]
+                _apply_to_user_tree(top, rel, clone, paths, head, patch)
                 faults.set_outcome(f"the update was applied to {repo}; review it with `git diff`")
         return report
 
@@ -232,8 +233,15 @@ def _validated_changes(
     return changes
 
 
-def _apply_to_user_tree(top: Path, rel: Path, head: str, patch: bytes) -> None:
-    """One atomic `git apply`, only onto the exact state the update started from."""
+def _apply_to_user_tree(
+    top: Path, rel: Path, clone: Path, paths: list[str], head: str, patch: bytes
+) -> None:
+    """One `git apply`, only onto the exact state the update started from.
+
+    git refuses the whole patch if any file it touches differs from what the clone started
+    from (the user saved something meanwhile). If writing fails half-way (disk full), every
+    file that now holds what the update wrote is put back as it was; anything else is left.
+    """
     with faults.signals_deferred():  # a Ctrl-C now waits the few milliseconds this takes
         if _run(["git", "rev-parse", "HEAD"], top) != head:
             raise UpdateError(
@@ -247,6 +255,7 @@ def _apply_to_user_tree(top: Path, rel: Path, head: str, patch: bytes) -> None:
                 "your changes are untouched.",
                 "Commit or stash them, then run `mlscaffold update` again.",
             )
+        before = {p: _read_or_none(top / p) for p in paths}
         proc = shell.completed(
             ["git", "apply", "--binary", "--whitespace=nowarn", "-"],
             top,
@@ -254,13 +263,42 @@ def _apply_to_user_tree(top: Path, rel: Path, head: str, patch: bytes) -> None:
             new_session=True,  # the terminal's Ctrl-C must not cut git apply in half
             stdin=patch,
         )
-        if proc.returncode != 0:
-            detail = proc.stderr.decode(errors="replace").strip().splitlines()
+        if proc.returncode == 0:
+            return
+        detail = proc.stderr.decode(errors="replace").strip().splitlines()
+        reason = faults.shorten(detail[-1] if detail else "git apply failed", 160)
+        ours = [p for p in paths if _read_or_none(top / p) == _read_or_none(clone / p) != before[p]]
+        if not ours:
             raise UpdateError(
-                "Your files changed while the update ran; nothing was applied "
-                f"({faults.shorten(detail[0] if detail else 'git apply failed', 160)}).",
+                f"Your files changed while the update ran; nothing was applied ({reason}).",
                 "Commit or stash your work, then run `mlscaffold update` again.",
             )
+        try:
+            for path in ours:
+                _put_back(top / path, before[path])
+        except OSError:
+            raise UpdateError(
+                f"Applying the update failed half-way ({reason}) and could not be undone.",
+                f"Free some space, then run `git checkout -- {' '.join(ours[:5])}`.",
+            ) from None
+        raise UpdateError(
+            f"Applying the update failed ({reason}); the files it had written were put back.",
+            "Fix the cause (e.g. free disk space) and run `mlscaffold update` again.",
+        )
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    except OSError:
+        return None
+
+
+def _put_back(path: Path, content: bytes | None) -> None:
+    if content is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_bytes(content)
 
 
 def _apply(
