@@ -88,7 +88,7 @@ def test_compose_binds_localhost_and_takes_every_secret_from_the_environment(tmp
     for secret in ("POSTGRES_PASSWORD", "AIRFLOW_ADMIN_PASSWORD", "AIRFLOW_FERNET_KEY"):
         assert f"${{{secret}:?" in text, secret
         assert f"\n{secret}=" in example, secret
-    assert "USER pipeline" in (repo / "Dockerfile").read_text()
+    assert "USER 10001:10001" in (repo / "Dockerfile").read_text()
 
 
 def test_readme_gives_the_commands_and_where_the_password_is(tmp_path):
