@@ -185,8 +185,12 @@ def test_orchestrator_workflow_files_are_stubs_of_the_shared_ones(orchestrator):
 def test_workflows_are_hardened(repos, key):
     orchestrator, infra, cloud = COMBINATIONS[IDS.index(key)]
     workflows = _workflows(repos[key])
-    for path in (repos[key] / ".github" / "workflows").glob("*.yml"):
-        for line in path.read_text().splitlines():
+    for path in (repos[key] / ".github").rglob("*.yml"):
+        text = path.read_text()
+        assert text.strip(), path.name
+        assert text == text.lstrip("\n"), f"{path.name} starts with a blank line"
+        assert text.endswith("\n"), path.name
+        for line in text.splitlines():
             if line.strip().startswith(("uses:", "- uses:")) and "./.github/" not in line:
                 uses = line.split("uses:", 1)[1].strip()
                 assert PINNED.match(uses), f"{path.name}: {uses}"
