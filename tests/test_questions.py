@@ -25,6 +25,7 @@ REQUIRED_FLAGS = {
     "workload": "--workload",
     "integrations": "--integrations",
     "style": "--style",
+    "priority": "--priority",
     "pipelines": "--pipelines",
     "air_gapped": "--air-gapped",
 }
@@ -99,3 +100,34 @@ def test_cloud_needs_managed_infra():
     with pytest.raises(InvalidAnswerError, match="--cloud only applies with --infra managed"):
         resolve({"cloud": "aws"})
     assert resolve({"infra": "managed", "cloud": "aws"})["cloud"] == "aws"
+
+
+@pytest.mark.parametrize(
+    ("given", "other"),
+    [({"infra": "managed"}, "--infra managed"), ({"priority": "hybrid-execution"}, "--priority")],
+)
+def test_air_gapped_with_a_hosted_control_plane_is_refused(given, other):
+    with pytest.raises(InvalidAnswerError, match=f"--air-gapped cannot be combined with {other}"):
+        resolve(given | {"air_gapped": True})
+    # Not air-gapped is consistent; the question simply does not apply.
+    answers = resolve(given | {"air_gapped": False})
+    assert not BY_KEY["air_gapped"].applies(answers.values)
+    assert "air_gapped" not in describe_defaults(answers)
+    assert BY_KEY["air_gapped"].applies(resolve({}).values)
+
+
+def test_copier_skips_air_gapped_where_it_cannot_apply():
+    when = yaml.safe_load(copier_questions_yaml())["air_gapped"]["when"]
+    assert "infra != 'managed'" in when
+    assert "priority != 'hybrid-execution'" in when
+
+
+def test_priority_offers_the_article_statements():
+    assert set(BY_KEY["priority"].choices) == {
+        "local-iteration",
+        "lineage",
+        "backfills",
+        "dynamic-workflows",
+        "hybrid-execution",
+    }
+    assert BY_KEY["priority"].followup

@@ -28,16 +28,23 @@ def decision_record(answers: Answers, rec: Recommendation, chosen: Orchestrator)
         lines.append(f"| {q.prompt} | {shown} |")
     lines += ["", "## Recommendation", "", f"mlscaffold recommended **{rec.orchestrator.label}**."]
     lines += ["", "| Orchestrator | Score |", "| --- | --- |"]
-    lines += [f"| {o.label} | {s} |" for o, s in rec.scores.items()]
+    lines += [f"| {o.label} | {rec.scores[o]} |" for o in rec.ranking]
     lines += ["", "Reasons (rule, orchestrator, weight):", ""]
     if rec.reasons:
         lines += [
-            f"- {r.rule} {r.orchestrator.label} {r.weight:+d}: {r.reason}" for r in rec.reasons
+            f"- {r.rule} {r.orchestrator.label} {r.weight:+d}: {r.reason}"
+            for o in rec.ranking
+            for r in rec.reasons_for(o)
         ]
     else:
         lines.append("- No rule applied; every orchestrator scored 0.")
     if rec.tie_break:
         lines += ["", f"Tie-break: {rec.tie_break}"]
+    if rec.weak:
+        lines += ["", rec.weak]
+    if rec.what_would_change:
+        lines += ["", "## What would change this", ""]
+        lines += [f"- {line}" for line in what_would_change_lines(rec, limit=8)]
     lines += ["", "## Decision", ""]
     if overridden:
         lines.append(
@@ -52,3 +59,22 @@ def decision_record(answers: Answers, rec: Recommendation, chosen: Orchestrator)
         "",
     ]
     return "\n".join(lines)
+
+
+def what_would_change_lines(rec: Recommendation, limit: int = 4) -> list[str]:
+    """One line per orchestrator not recommended: the fewest answer changes that pick it."""
+    lines = []
+    for alt in rec.what_would_change:
+        ways = [" and ".join(f"{k}={_show(v)}" for k, v in way) for way in alt.changes]
+        if not ways:
+            text = "no change of one or two answers makes it the recommendation"
+        else:
+            text = "; or ".join(ways[:limit])
+            if len(ways) > limit:
+                text += f" (and {len(ways) - limit} more: recommend --json lists them)"
+        lines.append(f"{alt.orchestrator.label}: {text}")
+    return lines
+
+
+def _show(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlscaffold.decide import recommend
+from mlscaffold.decision import what_would_change_lines
 from mlscaffold.models import Answers, Orchestrator, Recommendation
 from mlscaffold.questions import describe_defaults
 from mlscaffold.roster import Row
@@ -29,8 +30,7 @@ def show(console: Console, rec: Recommendation, answers: Answers | None = None) 
     console.print(Text.assemble("Recommended orchestrator: ", title))
     console.print(score_chart(rec))
     console.print("Why:")
-    ranked = sorted(rec.scores, key=lambda o: -rec.scores[o])
-    for orchestrator in ranked:
+    for orchestrator in rec.ranking:
         reasons = rec.reasons_for(orchestrator)
         if not reasons:
             continue
@@ -38,23 +38,41 @@ def show(console: Console, rec: Recommendation, answers: Answers | None = None) 
         rows = Table.grid(padding=(0, 1))
         for r in reasons:
             rows.add_row(
-                "   " + ("+" if r.weight > 0 else "-"), f"{r.rule} {r.weight:+d}", r.reason
+                "   " + ("+" if r.weight > 0 else "-"),
+                f"{r.rule} {r.weight:+d}",
+                without_assumptions(r.reason, rec.assumptions),
             )
         console.print(rows)
     if not rec.reasons:
         console.print("  No rule applied to these answers; every orchestrator scored 0.")
+    for assumption in rec.assumptions:
+        console.print(Text(f"Assumed (*): {assumption.removeprefix('assumed: ')}", style="yellow"))
     if rec.tie_break:
         console.print(Text(f"Tie-break: {rec.tie_break}", style="yellow"))
+    if rec.weak:
+        console.print(Text(rec.weak, style="yellow"))
+    if rec.what_would_change:
+        console.print("What would change this:")
+        for line in what_would_change_lines(rec):
+            console.print(f"  {line}")
     if answers is not None:
         defaults = describe_defaults(answers)
         if defaults:
             console.print(Text(f"From defaults: {defaults}", style="dim"))
 
 
+def without_assumptions(reason: str, assumptions: Sequence[str]) -> str:
+    """A reason with its "(assumed: ...)" tail replaced by a marker (printed once, below)."""
+    for assumption in assumptions:
+        reason = reason.replace(f" ({assumption})", " (*)")
+    return reason
+
+
 def score_chart(rec: Recommendation) -> Table:
     table = Table.grid(padding=(0, 1))
     top = max([1, *rec.scores.values()])
-    for orchestrator, score in sorted(rec.scores.items(), key=lambda item: -item[1]):
+    for orchestrator in rec.ranking:
+        score = rec.scores[orchestrator]
         filled = round(BAR_WIDTH * max(score, 0) / top)
         bar = Text("█" * filled, style=COLOURS[orchestrator])
         table.add_row(f"  {orchestrator.label:<14}", f"{score:>3}", bar)
@@ -68,7 +86,7 @@ def roster_rows(rows: Sequence[Row]) -> list[tuple[str, str, str, str]]:
         if not row.ok or row.answers is None:
             out.append((row.raw_name or f"row {row.number}", "error", "", row.error or ""))
             continue
-        rec = recommend(row.answers)
+        rec = recommend(row.answers, explore=False)
         chosen = row.orchestrator or rec.orchestrator
         label = chosen.label + (" (override)" if chosen is not rec.orchestrator else "")
         scores = ", ".join(f"{o.value} {s}" for o, s in rec.scores.items())
@@ -77,6 +95,8 @@ def roster_rows(rows: Sequence[Row]) -> list[tuple[str, str, str, str]]:
         ]
         if rec.tie_break:
             reasons.append(f"tie-break: {rec.tie_break}")
+        if rec.weak:
+            reasons.append(rec.weak)
         out.append((row.raw_name, label, scores, "; ".join(reasons) or "no rule applied"))
     return out
 

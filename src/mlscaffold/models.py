@@ -52,11 +52,37 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Ways to make `orchestrator` the recommendation: each a list of (question key, new value)."""
+
+    orchestrator: Orchestrator
+    changes: tuple[tuple[tuple[str, AnswerValue], ...], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "orchestrator": self.orchestrator.value,
+            "changes": [[{"key": k, "value": v} for k, v in way] for way in self.changes],
+        }
+
+
+@dataclass(frozen=True)
 class Recommendation:
     orchestrator: Orchestrator
+    # In `ranking` order: the recommendation first, then by score.
     scores: dict[Orchestrator, int]
     reasons: tuple[Reason, ...]
     tie_break: str | None
+    # A sentence when no rule favours the recommendation (it only avoided cautions), else None.
+    weak: str | None = None
+    # What the rules assumed about unanswered questions (also said in the reasons).
+    assumptions: tuple[str, ...] = ()
+    # For each orchestrator not recommended, the fewest answer changes that would make it so.
+    what_would_change: tuple[Alternative, ...] = ()
+
+    @property
+    def ranking(self) -> tuple[Orchestrator, ...]:
+        """One order everywhere: the recommendation first, then by score."""
+        return tuple(self.scores)
 
     def reasons_for(self, orchestrator: Orchestrator) -> tuple[Reason, ...]:
         return tuple(r for r in self.reasons if r.orchestrator is orchestrator)
@@ -65,6 +91,10 @@ class Recommendation:
         return {
             "orchestrator": self.orchestrator.value,
             "scores": {o.value: s for o, s in self.scores.items()},
+            "ranking": [o.value for o in self.ranking],
             "reasons": [r.to_json() for r in self.reasons],
             "tie_break": self.tie_break,
+            "weak": self.weak,
+            "assumptions": list(self.assumptions),
+            "what_would_change": [alt.to_json() for alt in self.what_would_change],
         }

@@ -32,12 +32,19 @@ class Question:
     minimum: int | None = None
     # Asked only when another answer has this value (cloud only for managed infra).
     only_if: tuple[str, str] | None = None
+    # Not asked when another answer has one of these values (air-gapped rules out a hosted
+    # service); answering "yes" anyway is refused by `conflict`.
+    unless: tuple[tuple[str, str], ...] = ()
+    # Why `unless` holds, for the error message.
+    unless_why: str = ""
 
     @property
     def flag(self) -> str:
         return "--" + self.key.replace("_", "-")
 
     def applies(self, known: Mapping[str, AnswerValue]) -> bool:
+        if any(known.get(key) == value for key, value in self.unless):
+            return False
         return self.only_if is None or known.get(self.only_if[0]) == self.only_if[1]
 
     def expected(self) -> str:
@@ -99,7 +106,8 @@ CATALOGUE: tuple[Question, ...] = (
         key="infra",
         prompt="Where will the pipelines run?",
         help="local: one machine or VM (Docker Compose); kubernetes: Helm chart values; "
-        "managed: the orchestrator's hosted service.",
+        "managed: the orchestrator's hosted service (MWAA, Composer or Astronomer; Prefect "
+        "Cloud; Dagster+).",
         kind="choice",
         default="local",
         choices=("local", "kubernetes", "managed"),
@@ -108,7 +116,7 @@ CATALOGUE: tuple[Question, ...] = (
         key="cloud",
         prompt="Which cloud hosts the managed service?",
         help="Only for --infra managed: picks Amazon MWAA (aws), Cloud Composer (gcp) or "
-        "Astronomer (azure/none) for Airflow.",
+        "Astronomer (azure/none) for Airflow's deploy files; sways no recommendation.",
         kind="choice",
         default="none",
         choices=("aws", "gcp", "azure", "none"),
@@ -161,9 +169,27 @@ CATALOGUE: tuple[Question, ...] = (
         followup=True,
     ),
     Question(
+        key="priority",
+        prompt="Which matters most to the team day to day?",
+        help="local-iteration: fast local runs and simple unit tests; lineage: lineage and "
+        "observability; backfills: partitions and backfills; dynamic-workflows: runtime "
+        "branching and subflows; hybrid-execution: hosted orchestration, code and data on your "
+        "infrastructure (follow-up).",
+        kind="choice",
+        default=None,
+        choices=(
+            "local-iteration",
+            "lineage",
+            "backfills",
+            "dynamic-workflows",
+            "hybrid-execution",
+        ),
+        followup=True,
+    ),
+    Question(
         key="pipelines",
         prompt="Roughly how many pipelines will you run within a year?",
-        help="Count of scheduled pipelines/DAGs (follow-up).",
+        help="Count of scheduled pipelines/DAGs, existing ones included (follow-up).",
         kind="int",
         default=None,
         minimum=1,
@@ -172,10 +198,13 @@ CATALOGUE: tuple[Question, ...] = (
     Question(
         key="air_gapped",
         prompt="Must it run fully air-gapped (no hosted control plane)?",
-        help="No connection to any vendor cloud at run time (follow-up).",
+        help="No connection to any vendor cloud at run time; not asked for managed infra or "
+        "hybrid execution (follow-up).",
         kind="bool",
         default=None,
         followup=True,
+        unless=(("infra", "managed"), ("priority", "hybrid-execution")),
+        unless_why="a hosted control plane is not air-gapped",
     ),
 )
 
@@ -203,15 +232,30 @@ def resolve(given: Mapping[str, object]) -> Answers:
             defaulted.add(q.key)
         else:
             values[q.key] = q.coerce(raw)
+    refused = conflict(values)
+    if refused is not None:
+        raise refused
+    return Answers(values=values, defaulted=frozenset(defaulted))
+
+
+def conflict(values: Mapping[str, AnswerValue]) -> InvalidAnswerError | None:
+    """The error for answers that contradict each other, or None."""
     for q in CATALOGUE:
-        if q.only_if and values[q.key] != q.default and not q.applies(values):
+        value = values.get(q.key)
+        if q.only_if and value != q.default and not q.applies(values):
             # Say so rather than silently ignore an answer that changes nothing.
             key, wanted = q.only_if
-            raise InvalidAnswerError(
+            return InvalidAnswerError(
                 f"{q.flag} only applies with {BY_KEY[key].flag} {wanted}.",
                 f"Add {BY_KEY[key].flag} {wanted} or drop {q.flag}.",
             )
-    return Answers(values=values, defaulted=frozenset(defaulted))
+        for key, other in q.unless:
+            if value is True and values.get(key) == other:
+                return InvalidAnswerError(
+                    f"{q.flag} cannot be combined with {BY_KEY[key].flag} {other}: {q.unless_why}.",
+                    f"Drop {q.flag} or change {BY_KEY[key].flag}.",
+                )
+    return None
 
 
 def describe_defaults(answers: Answers, keys: Iterable[str] | None = None) -> str:
@@ -247,9 +291,11 @@ def copier_questions() -> dict[str, dict[str, Any]]:
                 entry["choices"] = list(q.choices)
             if q.kind == "int":
                 entry["validator"] = _copier_validator(q, None)
+        conditions = [f"{k} != {v!r}" for k, v in q.unless]
         if q.only_if is not None:
-            key, wanted = q.only_if
-            entry["when"] = "{{ " + f"{key} == {wanted!r}" + " }}"
+            conditions.insert(0, f"{q.only_if[0]} == {q.only_if[1]!r}")
+        if conditions:
+            entry["when"] = "{{ " + " and ".join(conditions) + " }}"
         out[q.key] = entry
     return out
 

@@ -1,9 +1,15 @@
 """The decision matrix as data.
 
 Each rule reads the answers and, when it holds, adds `weight` (negative for a caution) to one
-orchestrator. Reasons use the terms of the source comparison (shared/seed/orchestrators.txt):
-its "Decision Matrix for ML Teams", the three "Choose X if" lists and their "less ideal if"
-cautions. A follow-up the user skipped is None and makes no rule hold.
+orchestrator. Every rule quotes the sentence of the source comparison
+(shared/seed/orchestrators.txt) it rests on: its "Decision Matrix for ML Teams", the three
+"Choose X if" lists and their "less ideal if" cautions, and the operations section. The weights
+are ours; so is the "small team" line (the article gives no number). A follow-up the user skipped
+is None and makes no rule hold, except where a rule says what it assumed instead (a small team
+with the platform-engineers question skipped), and says so in its reason.
+
+README.md's "How the recommendation works" table is generated from RULES (`readme_table()`);
+tests/test_decide.py keeps the two in sync.
 """
 
 from __future__ import annotations
@@ -15,17 +21,30 @@ from mlscaffold.models import Answers, Orchestrator
 
 AIRFLOW, PREFECT, DAGSTER = Orchestrator.AIRFLOW, Orchestrator.PREFECT, Orchestrator.DAGSTER
 
-# The article gives no number for "small team" or "large DAG estate"; these are ours.
+# Ours: the article gives no number for a "small team".
 SMALL_TEAM = 8
+# The article's: "You have 100+ pipelines or a large existing DAG estate."
 LARGE_ESTATE = 100
+# Our reading of the article's "thousands of concurrent flows" (Prefect "handles hundreds").
+AIRFLOW_SCALE = 1000
 
-# Ties go first to the option with fewer cautions against it, then to the one with the least to
-# operate: the article's "for ML teams starting fresh, Prefect and Dagster usually present
-# lower-friction developer workflows than traditional Airflow", and Prefect's "lower
-# infrastructure burden" ahead of Dagster's "more moving parts".
+# Values tried when looking for the answers that would change the decision: one on each side of
+# every line a rule draws on a number.
+BANDS: dict[str, tuple[int, ...]] = {
+    "team_size": (SMALL_TEAM, SMALL_TEAM + 1),
+    "pipelines": (10, LARGE_ESTATE, AIRFLOW_SCALE),
+}
+
+# Ties go first to an option with a rule in its favour (a leader that only avoided cautions is a
+# weak recommendation), resting on the user's answers rather than on an assumption of ours, then
+# to the one with the least to operate: the article's "for ML teams
+# starting fresh, Prefect and Dagster usually present lower-friction developer workflows than
+# traditional Airflow deployments", and Prefect's "lower infrastructure burden" ahead of
+# Dagster's "more moving parts". Cautions are counted once, in the score.
 TIE_BREAK_ORDER: tuple[Orchestrator, ...] = (PREFECT, DAGSTER, AIRFLOW)
 TIE_BREAK_RULE = (
-    "fewer cautions first, then least operational overhead: Prefect, then Dagster, then Airflow"
+    "first an option with a rule in its favour, then one whose favouring rule rests on your "
+    "answers rather than an assumption, then the least to operate: Prefect, Dagster, Airflow"
 )
 
 
@@ -34,175 +53,305 @@ class Rule:
     id: str
     orchestrator: Orchestrator
     weight: int
-    reason: str
+    summary: str  # our words
+    quote: str  # the article's, verbatim
+    condition: str  # the answers it reads, for the README
     when: Callable[[Answers], bool]
+    # What the rule assumed about an unanswered question, if anything (None: nothing).
+    assumed: Callable[[Answers], str | None] = lambda a: None
+
+    @property
+    def reason(self) -> str:
+        return f"{self.summary} Article: “{self.quote}”"
+
+    def explain(self, answers: Answers) -> str:
+        assumption = self.assumed(answers)
+        return self.reason if assumption is None else f"{self.reason} ({assumption})"
 
 
-def _small_team_without_platform(a: Answers) -> bool:
+def _small_team(a: Answers) -> bool:
     size = a["team_size"]
-    return isinstance(size, int) and size <= SMALL_TEAM and a["platform_engineers"] is False
+    return isinstance(size, int) and size <= SMALL_TEAM
 
 
-def _large_estate(a: Answers) -> bool:
+def _no_platform(a: Answers) -> bool:
+    """No platform engineers: answered so, or assumed for a small team that skipped the question."""
+    answered = a["platform_engineers"]
+    return answered is False or (answered is None and _small_team(a))
+
+
+def _assumed_no_platform(a: Answers) -> str | None:
+    if a["platform_engineers"] is None and _small_team(a):
+        return (
+            f"assumed: no dedicated platform engineers in a team of {a['team_size']} — answer "
+            f"the platform-engineers follow-up to change this; ≤{SMALL_TEAM} is our line, "
+            "the article gives no number"
+        )
+    return None
+
+
+def _pipelines(a: Answers, at_least: int) -> bool:
     count = a["pipelines"]
-    return isinstance(count, int) and count >= LARGE_ESTATE
+    return isinstance(count, int) and count >= at_least
+
+
+def _rule(
+    id: str,
+    orchestrator: Orchestrator,
+    weight: int,
+    summary: str,
+    quote: str,
+    condition: str,
+    when: Callable[[Answers], bool],
+    assumed: Callable[[Answers], str | None] | None = None,
+) -> Rule:
+    if assumed is None:
+        return Rule(id, orchestrator, weight, summary, quote, condition, when)
+    return Rule(id, orchestrator, weight, summary, quote, condition, when, assumed)
 
 
 RULES: tuple[Rule, ...] = (
-    # The seven rows of the article's decision matrix.
-    Rule(
-        "R001",
-        AIRFLOW,
-        3,
+    # Airflow: "Choose Airflow If You Need Maximum Maturity and Ecosystem Breadth".
+    _rule(
+        "R001", AIRFLOW, 3,
         "Existing Airflow deployment or expertise: existing knowledge, mature ecosystem, "
         "managed options.",
+        "You already use Airflow and have institutional knowledge.",
+        "existing_airflow = yes",
         lambda a: a["existing_airflow"] is True,
     ),
-    Rule(
-        "R002",
-        PREFECT,
-        2,
-        "Python-heavy data science team shipping orchestrated pipelines: low ceremony, simple "
-        "local execution, fast script-to-flow path.",
-        lambda a: a["workload"] == "python-scripts",
+    _rule(
+        "R002", PREFECT, 1,
+        "Python pipelines and no Airflow yet (first orchestrated pipelines): low ceremony, "
+        "fast script-to-flow path.",
+        "Python-heavy data science team shipping first orchestrated pipelines",
+        "workload = python-scripts and existing_airflow = no",
+        lambda a: a["workload"] == "python-scripts" and a["existing_airflow"] is False,
     ),
-    Rule(
-        "R003",
-        DAGSTER,
-        2,
-        "Greenfield ML/data platform with feature tables and model artifacts: asset lineage, "
-        "I/O managers, partitions, backfills.",
-        lambda a: a["workload"] == "ml-assets" and a["existing_airflow"] is not True,
+    _rule(
+        "R003", DAGSTER, 1,
+        "ML assets and no Airflow yet (greenfield): asset lineage, I/O managers, partitions, "
+        "backfills.",
+        "Greenfield ML/data platform with feature tables and model artifacts",
+        "workload = ml-assets and existing_airflow = no",
+        lambda a: a["workload"] == "ml-assets" and a["existing_airflow"] is False,
     ),
-    Rule(
-        "R004",
-        AIRFLOW,
-        2,
-        "Large number of heterogeneous integrations: 1,000+ provider packages cited.",
+    _rule(
+        "R004", AIRFLOW, 2,
+        "Many heterogeneous integrations: 1,000+ provider packages cited.",
+        "You need many pre-built integrations across cloud services, databases, APIs, and "
+        "SaaS tools.",
+        "integrations = many",
         lambda a: a["integrations"] == "many",
     ),
-    Rule(
-        "R005",
-        DAGSTER,
-        2,
-        "dbt plus Python pipelines in one lineage graph: dbt models are first-class "
-        "software-defined assets.",
+    _rule(
+        "R005", DAGSTER, 2,
+        "dbt plus Python pipelines in one lineage graph.",
+        "Dagster treats dbt models as first-class software-defined assets, allowing dbt models "
+        "and Python pipelines to share a single lineage graph.",
+        "dbt = yes",
         lambda a: a["dbt"] is True,
     ),
-    Rule(
-        "R006",
-        PREFECT,
-        1,
-        f"Small team (≤{SMALL_TEAM}) without platform engineers: lower local friction than "
-        "Airflow, and Prefect if you are Python-first.",
-        lambda a: _small_team_without_platform(a) and a["style"] != "asset-first",
+    _rule(
+        "R006", PREFECT, 1,
+        "No platform engineers: Prefect's operational model is lighter (unless the team is "
+        "asset-first).",
+        "The research positions Prefect as a strong fit for teams without dedicated platform "
+        "engineers.",
+        "platform_engineers = no (assumed when skipped in a team of ≤8), style not asset-first",
+        lambda a: _no_platform(a) and a["style"] != "asset-first",
+        _assumed_no_platform,
     ),
-    Rule(
-        "R007",
-        DAGSTER,
-        1,
-        f"Small team (≤{SMALL_TEAM}) without platform engineers: lower local friction than "
-        "Airflow, and Dagster if you are asset-first.",
-        lambda a: _small_team_without_platform(a) and a["style"] != "python-first",
+    _rule(
+        "R007", DAGSTER, 1,
+        "No platform engineers: Dagster is the other low-friction option (unless the team is "
+        "Python-first).",
+        "Lower local friction than Airflow; choice depends on Python-first vs asset-first "
+        "preference",
+        "platform_engineers = no (assumed when skipped in a team of ≤8), style not python-first",
+        lambda a: _no_platform(a) and a["style"] != "python-first",
+        _assumed_no_platform,
     ),
-    Rule(
-        "R008",
-        AIRFLOW,
-        3,
-        "Need to orchestrate arbitrary infrastructure tasks: the operator model is more "
-        "flexible for non-data workloads.",
+    _rule(
+        "R008", AIRFLOW, 3,
+        "Arbitrary infrastructure tasks: the operator model suits non-data workloads.",
+        "Operator model is described as more flexible for non-data workloads",
+        "workload = infra-tasks",
         lambda a: a["workload"] == "infra-tasks",
     ),
-    # The "Choose X if" lists.
-    Rule(
-        "R009",
-        AIRFLOW,
-        2,
-        f"{LARGE_ESTATE}+ pipelines: Airflow is battle-tested with very large DAG counts.",
-        _large_estate,
+    _rule(
+        "R009", AIRFLOW, 2,
+        f"A large existing DAG estate: you already run Airflow and {LARGE_ESTATE}+ pipelines.",
+        "You have 100+ pipelines or a large existing DAG estate.",
+        f"existing_airflow = yes and pipelines ≥ {LARGE_ESTATE}",
+        lambda a: a["existing_airflow"] is True and _pipelines(a, LARGE_ESTATE),
     ),
-    Rule(
-        "R010",
-        AIRFLOW,
-        1,
-        "Platform engineering support: Airflow's scheduler, executors and metadata DB "
-        "need operating, and you can.",
+    _rule(
+        "R010", AIRFLOW, 1,
+        "Platform engineering support to run the scheduler, executors and metadata database.",
+        "You have platform engineering support or plan to use managed Airflow.",
+        "platform_engineers = yes",
         lambda a: a["platform_engineers"] is True,
     ),
-    Rule(
-        "R011",
-        AIRFLOW,
-        1,
-        "Managed Airflow from your cloud (Amazon MWAA, Google Cloud Composer) lowers the "
-        "operating burden.",
-        lambda a: a["infra"] == "managed" and a["cloud"] in ("aws", "gcp"),
-    ),
-    Rule(
-        "R012",
-        PREFECT,
-        1,
-        "Python-first: minimal ceremony around existing scripts, flows are plain functions.",
+    _rule(
+        "R012", PREFECT, 1,
+        "Python-first: flows are plain functions around existing scripts.",
+        "You want minimal ceremony around existing scripts.",
+        "style = python-first",
         lambda a: a["style"] == "python-first",
     ),
-    Rule(
-        "R013",
-        DAGSTER,
-        1,
-        "Asset-first: your team thinks in datasets, feature tables, models and reports.",
+    _rule(
+        "R013", DAGSTER, 1,
+        "Asset-first: datasets, features and models as first-class objects.",
+        "An asset-centric tool may be stronger when your team wants model artifacts, feature "
+        "tables, datasets, and transformations represented as first-class objects.",
+        "style = asset-first",
         lambda a: a["style"] == "asset-first",
     ),
-    # The "less ideal if" cautions.
-    Rule(
-        "R014",
-        PREFECT,
-        -3,
-        "Air-gapped: Prefect is less attractive where a fully air-gapped deployment is "
-        "required (Prefect Cloud gives the best experience).",
+    # The cautions ("less ideal if", trade-offs).
+    _rule(
+        "R014", PREFECT, -3,
+        "Air-gapped: Prefect's best experience depends on Prefect Cloud.",
+        "Prefect may be less attractive if your organization requires the breadth of Airflow’s "  # noqa: RUF001 (the article's own punctuation)
+        "provider ecosystem, fully air-gapped deployment, or proven operation at Airflow-like "
+        "scale.",
+        "air_gapped = yes",
         lambda a: a["air_gapped"] is True,
     ),
-    Rule(
-        "R015",
-        PREFECT,
-        -1,
-        "Many integrations: Prefect's ecosystem is smaller (100+ integrations), so expect "
-        "more custom code for niche systems.",
+    _rule(
+        "R015", PREFECT, -1,
+        "Many integrations: Prefect's ecosystem is smaller (100+ integrations).",
+        "The research suggests teams may write more custom code for niche systems compared "
+        "with Airflow.",
+        "integrations = many",
         lambda a: a["integrations"] == "many",
     ),
-    Rule(
-        "R016",
-        PREFECT,
-        -1,
-        f"{LARGE_ESTATE}+ pipelines: Prefect is less proven at Airflow-like scale.",
-        _large_estate,
+    _rule(
+        "R016", PREFECT, -1,
+        f"Thousands of pipelines ({AIRFLOW_SCALE}+, our reading of 'thousands'): Prefect is "
+        "less proven at that scale.",
+        "sources say Prefect handles hundreds of flows well, while thousands of concurrent "
+        "flows with complex dependencies are less battle-tested than Airflow at equivalent "
+        "scale.",
+        f"pipelines ≥ {AIRFLOW_SCALE}",
+        lambda a: _pipelines(a, AIRFLOW_SCALE),
     ),
-    Rule(
-        "R017",
-        DAGSTER,
-        -2,
-        "Infrastructure tasks: Dagster is less ideal for orchestrating non-data "
-        "infrastructure work.",
+    _rule(
+        "R017", DAGSTER, -2,
+        "Infrastructure tasks: Dagster is less ideal for non-data work.",
+        "Dagster may be less ideal for teams that primarily orchestrate non-data "
+        "infrastructure tasks or teams unwilling to invest in a new mental model.",
+        "workload = infra-tasks",
         lambda a: a["workload"] == "infra-tasks",
     ),
-    Rule(
-        "R018",
-        DAGSTER,
-        -1,
-        "Existing Airflow expertise: budget 2-4 weeks of ramp-up to Dagster's asset-centric model.",
+    _rule(
+        "R018", DAGSTER, -1,
+        "Existing Airflow expertise: budget ramp-up to the asset model.",
+        "The source data estimates 2–4 weeks of ramp-up time for engineers coming from "  # noqa: RUF001 (the article's own punctuation)
+        "Airflow-style task thinking.",
+        "existing_airflow = yes",
         lambda a: a["existing_airflow"] is True,
     ),
-    Rule(
-        "R019",
-        PREFECT,
-        -1,
-        "Existing Airflow expertise: migrating means rewriting DAGs as flows.",
+    _rule(
+        "R019", PREFECT, -1,
+        "Existing Airflow estate: migrating means rewriting DAGs.",
+        "Migration cost from Airflow, because DAGs must be rewritten as flows.",
+        "existing_airflow = yes",
         lambda a: a["existing_airflow"] is True,
     ),
-    Rule(
-        "R020",
-        AIRFLOW,
-        -1,
-        "Without platform engineers Airflow is usually not ideal unless managed: local "
-        "setup, testing and operations are heavier.",
-        lambda a: a["platform_engineers"] is False and a["infra"] != "managed",
+    _rule(
+        "R020", AIRFLOW, -1,
+        "No platform engineers and self-hosted (local or Kubernetes): Airflow is heavier to run.",
+        "Usually not ideal unless managed",
+        "platform_engineers = no (assumed when skipped in a team of ≤8) and infra is not managed",
+        lambda a: _no_platform(a) and a["infra"] != "managed",
+        _assumed_no_platform,
     ),
-)
+    # The rest of the three "Choose X if" lists.
+    _rule(
+        "R021", PREFECT, 1,
+        "Mostly Python pipelines.",
+        "Your ML pipelines are mostly Python.",
+        "workload = python-scripts",
+        lambda a: a["workload"] == "python-scripts",
+    ),
+    _rule(
+        "R022", DAGSTER, 1,
+        "Pipelines that make datasets, feature tables and models.",
+        "Your team thinks in datasets, feature tables, models, and reports.",
+        "workload = ml-assets",
+        lambda a: a["workload"] == "ml-assets",
+    ),
+    _rule(
+        "R023", AIRFLOW, 2,
+        f"Thousands of pipelines ({AIRFLOW_SCALE}+): Airflow is proven at that scale.",
+        "The source data describes it as battle-tested at large scale, with companies running "
+        "10,000+ DAGs in production.",
+        f"pipelines ≥ {AIRFLOW_SCALE}",
+        lambda a: _pipelines(a, AIRFLOW_SCALE),
+    ),
+    _rule(
+        "R024", AIRFLOW, -1,
+        "Top priority is fast local work or lineage: Airflow is less ideal.",
+        "Airflow is less ideal if your top priorities are low-friction local development, "
+        "asset-level lineage, and simple unit testing.",
+        "priority = local-iteration or lineage",
+        lambda a: a["priority"] in ("local-iteration", "lineage"),
+    ),
+    _rule(
+        "R025", PREFECT, 1,
+        "Fast local iteration and simple tests: flows run as plain Python.",
+        "Your team values fast local iteration.",
+        "priority = local-iteration",
+        lambda a: a["priority"] == "local-iteration",
+    ),
+    _rule(
+        "R026", PREFECT, 1,
+        "Dynamic workflows.",
+        "Your workflows are dynamic, with Python control flow, conditional branches, subflows, "
+        "and runtime task creation.",
+        "priority = dynamic-workflows",
+        lambda a: a["priority"] == "dynamic-workflows",
+    ),
+    _rule(
+        "R027", PREFECT, 1,
+        "Hybrid execution: hosted orchestration, your code and data stay on your infrastructure.",
+        "You want hybrid execution, where orchestration metadata is managed while code runs on "
+        "your infrastructure.",
+        "priority = hybrid-execution",
+        lambda a: a["priority"] == "hybrid-execution",
+    ),
+    _rule(
+        "R028", DAGSTER, 1,
+        "Lineage and observability first.",
+        "Lineage and observability are central requirements.",
+        "priority = lineage",
+        lambda a: a["priority"] == "lineage",
+    ),
+    _rule(
+        "R029", DAGSTER, 1,
+        "Partitions and backfills first.",
+        "You want first-class partitioning and backfills.",
+        "priority = backfills",
+        lambda a: a["priority"] == "backfills",
+    ),
+)  # fmt: skip
+
+
+def readme_table() -> str:
+    """The rule table of README.md's "How the recommendation works" section."""
+    lines = [
+        "| rule | favours | weight | when | the article says | in short |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in RULES:
+        cells = (
+            r.id,
+            r.orchestrator.label,
+            f"{r.weight:+d}",
+            r.condition,
+            f"“{r.quote}”",
+            r.summary,
+        )
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
