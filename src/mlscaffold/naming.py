@@ -15,6 +15,11 @@ RESERVED = frozenset(
         "airflow", "prefect", "dagster", "dagster_dbt", "dbt", "cosmos", "sklearn", "duckdb",
         "pandas", "numpy", "joblib", "matplotlib", "pytest", "test", "tests", "src",
         "mlscaffold", "copier", "typer",
+        # Distributions the generated repos depend on: a project of the same name depends on itself.
+        "prefect_dbt", "prefect_kubernetes", "dagster_duckdb", "dagster_postgres", "dagster_k8s",
+        "dagster_webserver", "dagster_dg_cli", "airflow_providers", "apache_airflow", "fastapi",
+        "apache_airflow_providers_fab", "astronomer_cosmos", "dbt_core", "dbt_duckdb", "pandera",
+        "scikit_learn", "deptry", "ruff", "yaml", "sqlalchemy",
     }
 )  # fmt: skip
 # Longer names push generated import lines past the line length ruff checks.
