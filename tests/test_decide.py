@@ -159,6 +159,7 @@ def test_weak_winner_loses_a_tie_to_an_option_with_a_reason():
     assert result.scores[PREFECT] == result.scores[DAGSTER] == 0
     assert result.orchestrator is DAGSTER  # Prefect is first in the order, but has no reason
     assert result.weak is None
+    assert "a rule favours it, none favours Prefect or Apache Airflow" in (result.tie_break or "")
 
 
 def test_cautions_are_counted_once():
@@ -170,13 +171,14 @@ def test_cautions_are_counted_once():
     result = recommend(resolve({}), rules)
     assert result.scores[PREFECT] == result.scores[DAGSTER] == 1
     assert result.orchestrator is PREFECT  # the caution is in the score, not again in the tie
+    assert "least to operate" in (result.tie_break or "")
 
 
 def test_an_answered_reason_beats_an_assumed_one_in_a_tie():
     result = rec(team_size=SMALL_TEAM, integrations="many", style="either")
     assert result.scores[AIRFLOW] == result.scores[DAGSTER]
     assert result.orchestrator is AIRFLOW
-    assert "assumption" in (result.tie_break or "")
+    assert "rests on your answers, Dagster's on an assumption" in (result.tie_break or "")
 
 
 def test_a_leader_with_no_reason_is_weak():

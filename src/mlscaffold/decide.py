@@ -45,9 +45,16 @@ def recommend(
     tie_break = None
     if len(leaders) > 1:
         names = " and ".join(o.label for o in leaders)
+        others = " or ".join(o.label for o in leaders[1:])
+        if winner in backed and not set(leaders[1:]) & backed:
+            why = f"a rule favours it, none favours {others}"
+        elif winner in answered and not set(leaders[1:]) & answered:
+            why = f"the rule favouring it rests on your answers, {others}'s on an assumption"
+        else:
+            why = "it has the least to operate (Prefect, then Dagster, then Airflow)"
         tie_break = (
-            f"{names} tied at {scores[winner]}; chose {winner.label} by the tie-break rule "
-            f"({TIE_BREAK_RULE})."
+            f"{names} tied at {scores[winner]}; chose {winner.label}: {why}. "
+            f"Tie-break rule: {TIE_BREAK_RULE}."
         )
     weak = None
     if winner not in backed:

@@ -91,8 +91,12 @@ def roster_rows(rows: Sequence[Row]) -> list[tuple[str, str, str, str]]:
         label = chosen.label + (" (override)" if chosen is not rec.orchestrator else "")
         scores = ", ".join(f"{o.value} {s}" for o, s in rec.scores.items())
         reasons = [
-            f"{r.rule} {r.orchestrator.value} {r.weight:+d}: {r.reason}" for r in rec.reasons
+            f"{r.rule} {r.orchestrator.value} {r.weight:+d}: "
+            + without_assumptions(r.reason, rec.assumptions)
+            for o in rec.ranking
+            for r in rec.reasons_for(o)
         ]
+        reasons += [f"(*) {a}" for a in rec.assumptions]
         if rec.tie_break:
             reasons.append(f"tie-break: {rec.tie_break}")
         if rec.weak:

@@ -171,10 +171,8 @@ CATALOGUE: tuple[Question, ...] = (
     Question(
         key="priority",
         prompt="Which matters most to the team day to day?",
-        help="local-iteration: fast local runs and simple unit tests; lineage: lineage and "
-        "observability; backfills: partitions and backfills; dynamic-workflows: runtime "
-        "branching and subflows; hybrid-execution: hosted orchestration, code and data on your "
-        "infrastructure (follow-up).",
+        help="Fast local runs and tests, lineage, partitions and backfills, dynamic flows, or "
+        "hybrid execution (hosted orchestration, your code and data) (follow-up).",
         kind="choice",
         default=None,
         choices=(
@@ -198,8 +196,8 @@ CATALOGUE: tuple[Question, ...] = (
     Question(
         key="air_gapped",
         prompt="Must it run fully air-gapped (no hosted control plane)?",
-        help="No connection to any vendor cloud at run time; not asked for managed infra or "
-        "hybrid execution (follow-up).",
+        help="No connection to any vendor cloud at run time (follow-up; not with managed "
+        "infra or hybrid execution).",
         kind="bool",
         default=None,
         followup=True,

@@ -43,8 +43,8 @@ BANDS: dict[str, tuple[int, ...]] = {
 # Dagster's "more moving parts". Cautions are counted once, in the score.
 TIE_BREAK_ORDER: tuple[Orchestrator, ...] = (PREFECT, DAGSTER, AIRFLOW)
 TIE_BREAK_RULE = (
-    "first an option with a rule in its favour, then one whose favouring rule rests on your "
-    "answers rather than an assumption, then the least to operate: Prefect, Dagster, Airflow"
+    "a rule in its favour first, resting on your answers before our assumptions, then the "
+    "least to operate"
 )
 
 
