@@ -90,6 +90,11 @@ def movement() -> None:
         zero += set(result.scores.values()) == {0}
         weak += getattr(result, "weak", None) is not None
     print(f"follow-ups skipped: {zero} of {total} end in an all-zero tie, {weak} are called weak")
+    weak = total = 0
+    for values in answer_space():
+        total += 1
+        weak += getattr(recommend(Answers(values), explore=False), "weak", None) is not None
+    print(f"all answers: {weak:,} of {total:,} recommendations are weak (no rule favours them)")
 
 
 if __name__ == "__main__":
