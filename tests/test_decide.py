@@ -398,3 +398,31 @@ def test_recommend_is_pure():
 def test_readme_rule_table_is_generated_from_the_rules():
     readme = (ROOT / "README.md").read_text()
     assert readme_table() in readme, "paste rules.readme_table() into README.md"
+
+
+# ---- the same recommendation, order and alternatives in the text output and the record ----
+
+
+def test_text_output_and_decision_record_agree_on_order_and_alternatives():
+    from rich.console import Console
+
+    from mlscaffold.decision import decision_record
+    from mlscaffold.explain import show
+
+    answers = resolve({"dbt": True, "integrations": "many", "team_size": BIG})
+    result = recommend(answers)
+    console = Console(record=True, width=300)
+    show(console, result, answers)
+    text = console.export_text()
+    record = decision_record(answers, result, result.orchestrator)
+    labels = [o.label for o in result.ranking]
+    chart = [line.split()[0] for line in text.splitlines()[1:4]]
+    assert chart == [label.split()[0] for label in labels]
+    table = re.findall(r"^\| (Apache Airflow|Prefect|Dagster) \| -?\d+ \|$", record, re.M)
+    assert table == labels
+    assert "What would change this" in text
+    assert "## What would change this" in record
+    for alt in result.what_would_change:
+        first = " and ".join(f"{k}={str(v).lower()}" for k, v in alt.changes[0])
+        assert f"{alt.orchestrator.label}: {first}" in text
+        assert f"- {alt.orchestrator.label}: {first}" in record
