@@ -315,6 +315,7 @@ def _normalise(text: str) -> str:
 def test_rule_is_well_formed_and_quotes_the_article(rule: Rule):
     assert rule.weight != 0
     assert rule.summary.endswith(".")
+    assert ": " in rule.summary.split(".")[0], "a short head before ':' (batch's 'why' column)"
     assert len(rule.summary) < 120
     assert _normalise(rule.quote) in _normalise(ARTICLE.read_text()), "not the article's words"
     assert rule.quote in rule.reason

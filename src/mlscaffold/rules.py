@@ -146,7 +146,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "R005", DAGSTER, 2,
-        "dbt plus Python pipelines in one lineage graph.",
+        "dbt with Python: one lineage graph, dbt models as first-class assets.",
         "Dagster treats dbt models as first-class software-defined assets, allowing dbt models "
         "and Python pipelines to share a single lineage graph.",
         "dbt = yes",
@@ -188,7 +188,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "R010", AIRFLOW, 1,
-        "Platform engineering support to run the scheduler, executors and metadata database.",
+        "Platform engineering support: people to run the scheduler, workers and metadata DB.",
         "You have platform engineering support or plan to use managed Airflow.",
         "platform_engineers = yes",
         lambda a: a["platform_engineers"] is True,
@@ -270,14 +270,14 @@ RULES: tuple[Rule, ...] = (
     # The rest of the three "Choose X if" lists.
     _rule(
         "R021", PREFECT, 1,
-        "Mostly Python pipelines.",
+        "Mostly Python pipelines: existing code wraps into flows.",
         "Your ML pipelines are mostly Python.",
         "workload = python-scripts",
         lambda a: a["workload"] == "python-scripts",
     ),
     _rule(
         "R022", DAGSTER, 1,
-        "Pipelines that make datasets, feature tables and models.",
+        "ML assets: pipelines that make datasets, feature tables and models.",
         "Your team thinks in datasets, feature tables, models, and reports.",
         "workload = ml-assets",
         lambda a: a["workload"] == "ml-assets",
@@ -307,7 +307,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "R026", PREFECT, 1,
-        "Dynamic workflows.",
+        "Dynamic workflows: branches, subflows and tasks created at run time.",
         "Your workflows are dynamic, with Python control flow, conditional branches, subflows, "
         "and runtime task creation.",
         "priority = dynamic-workflows",
@@ -323,14 +323,14 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "R028", DAGSTER, 1,
-        "Lineage and observability first.",
+        "Lineage first: lineage and observability are central.",
         "Lineage and observability are central requirements.",
         "priority = lineage",
         lambda a: a["priority"] == "lineage",
     ),
     _rule(
         "R029", DAGSTER, 1,
-        "Partitions and backfills first.",
+        "Backfills first: partitions and backfills are first-class.",
         "You want first-class partitioning and backfills.",
         "priority = backfills",
         lambda a: a["priority"] == "backfills",
