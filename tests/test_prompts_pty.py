@@ -89,6 +89,22 @@ def test_enter_through_everything_is_the_defaults_recommendation(tmp_path):
         ({"airflow": "Apache Airflow", "prefect": "Prefect", "dagster": "Dagster"}[o], s)
         for o, s in expected["scores"].items()
     ]
+    # The same repository decision as `mlscaffold new NAME --defaults`, word for word.
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    other = tmp_path / "with-defaults"
+    other.mkdir()
+    subprocess.run(
+        ["uv", "run", "--quiet", "mlscaffold", "new", "demo", "--defaults", "--no-git",
+         "-o", str(other)],
+        cwd=ROOT, env=env, capture_output=True, check=True, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    by_flag = (other / "demo" / "docs" / "decisions" / "0001-orchestrator.md").read_text()
+    assert _section(record, "## Recommendation") == _section(by_flag, "## Recommendation")
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading)
+    return text[start : text.index("## Decision", start)]
 
 
 def test_typing_over_the_team_size_default_replaces_it(tmp_path):
