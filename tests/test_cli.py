@@ -149,11 +149,11 @@ BAD_INPUT = [
     (["new", "demo", "--cloud", "aws"], "--cloud only applies with --infra managed"),
     (["new", "demo", "--answers-file", "missing.yml"], "does not exist"),
     (["new", "demo", "--answers-file", "broken.yml"], "is not valid YAML at line"),
-    (["new", "demo", "--answers-file", "existing"], "Cannot read answers file existing"),
-    (["new", "demo", "--answers-file", "binary.yml"], "Cannot read answers file binary.yml"),
+    (["new", "demo", "--answers-file", "existing"], "existing is a folder, not a file"),
+    (["new", "demo", "--answers-file", "binary.yml"], "binary.yml is a binary file"),
     (["new", "demo", "--answers-file", "list.yml"], "must be a mapping"),
     (["new", "demo", "--answers-file", "unknown.yml"], "unknown key 'colour'"),
-    (["new", "demo", "--answers-file", "badvalue.yml"], "--team-size got -1"),
+    (["new", "demo", "--answers-file", "badvalue.yml"], "key 'team_size' has -1"),
     (["recommend", "--pipelines", "0"], "--pipelines got '0'"),
     (["recommend", "--answers-file", "broken.yml"], "not valid YAML"),
 ]
@@ -194,7 +194,7 @@ def test_ctrl_c_while_rendering_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(render, "_git_init", interrupted)
     result = invoke("new", "demo", "--defaults", "-o", str(tmp_path))
     assert result.exit_code == 130
-    assert result.stderr.strip() == "Error: Interrupted; nothing was created."
+    assert result.stderr.strip() == "Error: Interrupted (Ctrl-C); nothing was created."
     assert list(tmp_path.iterdir()) == []
 
 

@@ -76,10 +76,11 @@ def test_a_bad_row_fails_alone(good, tmp_path):
     result = runner.invoke(cli.app, ["batch", str(good), "--out", str(out), "--no-git"],
                            env={"COLUMNS": "250"})  # fmt: skip
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: 2 of 5 rows failed (see table)."
+    assert result.stderr.strip() == "Error: 2 of 5 rows failed (see the table)."
     assert sorted(p.name for p in out.iterdir()) == ["team-a", "team-b", "team_c"]
-    assert "row 4: The project name 'bad/row' contains a path separator" in result.stdout
-    assert "row 5: --team-size got '0'" in result.stdout
+    table = " ".join(result.stdout.split())
+    assert "row 4: column 'name': The project name 'bad/row' contains a path separator" in table
+    assert "row 5: column 'team_size' has '0', but it must be a whole number" in table
 
 
 def test_rerun_skips_finished_repos(good, tmp_path):

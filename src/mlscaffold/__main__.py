@@ -1,3 +1,3 @@
-from mlscaffold.cli import run
+from mlscaffold.entry import main
 
-run()
+main()

@@ -6,6 +6,7 @@ copier and questionary are imported only inside the commands that need them, so 
 
 from __future__ import annotations
 
+import errno
 import functools
 import inspect
 import json
@@ -19,7 +20,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, get_type_hi
 import typer
 
 from mlscaffold import PIP_UPGRADE, UPGRADE, __version__, faults
-from mlscaffold.errors import EXIT_AHEAD, EXIT_FAILED, EXIT_USAGE, InvalidAnswerError
+from mlscaffold.errors import (
+    EXIT_AHEAD,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    InvalidAnswerError,
+)
 from mlscaffold.models import Orchestrator
 from mlscaffold.questions import CATALOGUE
 
@@ -38,8 +45,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 ORCHESTRATORS = "|".join(o.value for o in Orchestrator)
 
 
+_said: list[str] = []
+
+
 def _error(line: str) -> None:
     """The one line every failure ends in (stderr may be gone too: then say nothing)."""
+    _said.append(line)
     with suppress(OSError, ValueError):
         sys.stderr.write(f"Error: {line}\n")
         sys.stderr.flush()
@@ -137,21 +148,28 @@ def run() -> None:
         except click.ClickException as err:
             _error(faults.shorten(err.format_message(), 300))
             code = err.exit_code
-    except SystemExit:
+    except SystemExit as exc:
+        # Rich and Click end a broken pipe with a silent SystemExit(1): say it in one line.
+        if isinstance(exc.__context__, OSError) and exc.__context__.errno == errno.EPIPE:
+            _error(faults.describe(exc.__context__)[0])
+            _silence_stdout(force=True)
         raise
     except BaseException as exc:
         line, code = faults.describe(exc)
         _error(line)
+    if code == EXIT_INTERRUPTED and not _said:  # Typer turns a bare Ctrl-C into a silent 130
+        _error(faults.describe(KeyboardInterrupt())[0])
     if code != 0 or sys.stdout is None:
         _silence_stdout()
     sys.exit(code)
 
 
-def _silence_stdout() -> None:
+def _silence_stdout(*, force: bool = False) -> None:
     """After a failed write to stdout, keep Python's exit-time flush from printing a traceback."""
-    with suppress(OSError, ValueError, AttributeError):
-        sys.stdout.flush()
-        return
+    if not force:
+        with suppress(OSError, ValueError, AttributeError):
+            sys.stdout.flush()
+            return
     with suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -160,7 +178,13 @@ def _silence_stdout() -> None:
 def _console() -> Console:
     from rich.console import Console  # deferred: `recommend --json` never needs rich
 
-    return Console(highlight=False)
+    class Guarded(Console):
+        def on_broken_pipe(self) -> None:
+            """Rich exits silently here; we say so in one line like any other fault."""
+            _silence_stdout(force=True)
+            raise faults.from_os_error(BrokenPipeError(32, "Broken pipe"))
+
+    return Guarded(highlight=False)
 
 
 def stdin_is_terminal() -> bool:

@@ -224,6 +224,10 @@ def load_yaml(text: str, what: str, hint: str) -> object:
         raise InputFileError(f"{what} cannot be read: {detail}{where}.", hint) from None
     except RecursionError:
         raise InputFileError(f"{what} is nested too deeply.", hint) from None
+    except (ValueError, OverflowError) as err:  # e.g. an integer of 5,000 digits
+        raise InputFileError(
+            f"{what} has a value that cannot be read: {shorten(str(err), 80)}.", hint
+        ) from None
 
 
 def shorten(text: str, limit: int = 300) -> str:
@@ -238,6 +242,8 @@ def from_os_error(err: OSError) -> MlscaffoldError:
     """One line for a filesystem fault, whatever operation met it."""
     where = err.filename or ""
     code = err.errno
+    if code == errno.EPIPE:
+        return OutputError("The output could not be written: the reading end of the pipe closed.")
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         return OutputError(
             f"The disk is full{f' (writing {where})' if where else ''}.",
@@ -276,11 +282,11 @@ def describe(exc: BaseException) -> tuple[str, int]:
             "answers as flags or with --answers-file.",
             EXIT_USAGE,
         )
-    elif isinstance(exc, MlscaffoldError):
-        line, code = str(exc), exc.exit_code
-    elif isinstance(exc, OSError):
-        err = from_os_error(exc)
-        line, code = f"{err} ({outcome[0].upper()}{outcome[1:]}.)", err.exit_code
+    elif isinstance(exc, (MlscaffoldError, OSError)):
+        err = from_os_error(exc) if isinstance(exc, OSError) else exc
+        line, code = str(err), err.exit_code
+        if isinstance(err, OutputError):  # a fault mid-way: say what state it left
+            line += f" {outcome[0].upper()}{outcome[1:]}."
     else:
         saved = save_traceback(exc)
         where = f"attach {saved} to the report" if saved else "the traceback could not be saved"

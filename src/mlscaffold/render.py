@@ -116,6 +116,7 @@ def render(plan: Plan) -> Result:
                 if plan.target.exists():
                     plan.target.rmdir()
                 out.rename(plan.target)
+                faults.set_outcome(f"the repository was created at {plan.target}")
     except BaseException:
         if created is not None:  # only the empty folders we made; never anyone's files
             for folder in [plan.target.parent, *plan.target.parent.parents]:

@@ -147,6 +147,7 @@ def update(
         ),
     ):
         head = _require_clean_git(top, rel)
+        changes = _validated_changes(answers, data or {}, orchestrator)
         installed = store.ensure(template_root())
         available = store.tags()
         old = str(answers["_commit"])
@@ -171,7 +172,6 @@ def update(
                 f"this machine's template store {store.spec()!r}.",
                 f"Set _src_path: {store.spec()} in {ANSWERS_FILE} and commit it.",
             )
-        changes = _validated_changes(answers, data or {}, orchestrator)
         if target == old and all(answers.get(k) == v for k, v in changes.items()):
             return UpdateReport(old, target)
 
@@ -195,7 +195,6 @@ def update(
             if patch:
                 paths = [(rel / c.path).as_posix() for c in report.changes]
                 _apply_to_user_tree(top, rel, clone, paths, head, patch)
-                faults.set_outcome(f"the update was applied to {repo}; review it with `git diff`")
         return report
 
 
@@ -264,6 +263,7 @@ def _apply_to_user_tree(
             stdin=patch,
         )
         if proc.returncode == 0:
+            faults.set_outcome(f"the update was applied to {top / rel}; review it with `git diff`")
             return
         detail = proc.stderr.decode(errors="replace").strip().splitlines()
         reason = faults.shorten(detail[-1] if detail else "git apply failed", 160)

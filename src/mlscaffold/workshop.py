@@ -106,6 +106,7 @@ def prepare(
             if kit.exists():
                 kit.rmdir()  # empty, checked above
             built.rename(kit)
+            faults.set_outcome(f"the kit was created at {kit}")
     return sorted((kit / "wheels").glob("*.whl"))
 
 
