@@ -36,7 +36,7 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 def wheel(tmp_path_factory) -> Path:
     prebuilt = os.environ.get("MLSCAFFOLD_WHEEL_DIR")
     if prebuilt:
-        out = Path(prebuilt)
+        out = Path(prebuilt).resolve()
     else:
         out = tmp_path_factory.mktemp("dist")
         run([uv(), "build", "--wheel", "--out-dir", str(out), str(ROOT)], ROOT)
