@@ -46,7 +46,7 @@ def test_top_level_help_lists_commands():
 
 
 def test_recommend_json():
-    result = invoke("recommend", "--json", "--dbt", "--team-size", "3")
+    result = invoke("recommend", "--json", "--dbt", "--team-size", "3", "--platform-engineers")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["orchestrator"] == "dagster"

@@ -741,3 +741,11 @@ def test_any_roster_is_read_row_by_row_or_refused_in_one_line(tmp_path_factory, 
     for row in loaded or []:
         assert row.ok or str(row.error).startswith(f"row {row.number}: ")
         assert "--" not in (row.error or "")  # names the column, never a flag
+
+
+def test_a_truncated_template_bundle_is_rebuilt(generated, two_versions):
+    bundle = Path(two_versions["MLSCAFFOLD_STORE"]) / "templates.bundle"
+    bundle.write_bytes(bundle.read_bytes()[:300])  # a full disk or a kill while publishing
+    proc = mlscaffold("update", "--to", "2.0.0", "--repo", str(generated), env=two_versions)
+    assert proc.returncode == 0, proc.stderr
+    assert _updated(generated)

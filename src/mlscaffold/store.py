@@ -82,7 +82,13 @@ def _publish(store: Path) -> None:
     target = store.parent / "templates.bundle"
     partial = target.with_suffix(".bundle.partial")
     _git(store, "bundle", "create", "--quiet", str(partial), "--tags")
+    digest = hashlib.sha256(partial.read_bytes()).hexdigest()
     partial.replace(target)
+    _digest_file(target).write_text(digest + "\n")
+
+
+def _digest_file(bundle: Path) -> Path:
+    return bundle.with_name(bundle.name + ".sha256")
 
 
 def _git(
@@ -206,6 +212,34 @@ def ensure(templates: Path, version: str = __version__) -> str:
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(tag + "\n")
     return tag
+
+
+def repair() -> None:
+    """Make sure the published bundle is whole; rebuild it from the store if it is not.
+
+    The bare repository is the truth; the bundle is a copy Copier reads. A bundle truncated by
+    a full disk or a killed process is rebuilt rather than reported as a template error.
+    """
+    store = repo_path()
+    bundle = path()
+    try:
+        whole = (
+            _digest_file(bundle).read_text().strip()
+            == hashlib.sha256(bundle.read_bytes()).hexdigest()
+        )
+    except OSError:
+        whole = False
+    if whole:
+        return
+    with _locked(store):
+        try:
+            _publish(store)
+        except StoreError:
+            raise StoreError(
+                f"The template store {store.parent} is damaged.",
+                f"Delete {store.parent} and run the command again: it is rebuilt from the "
+                "installed package and its shipped history.",
+            ) from None
 
 
 def _fingerprint(templates: Path, version: str) -> str:

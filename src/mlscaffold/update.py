@@ -149,6 +149,7 @@ def update(
         head = _require_clean_git(top, rel)
         changes = _validated_changes(answers, data or {}, orchestrator)
         installed = store.ensure(template_root())
+        store.repair()
         available = store.tags()
         old = str(answers["_commit"])
         target = to or installed
@@ -225,7 +226,10 @@ def _validated_changes(
     try:
         merged = resolve(combined)
     except MlscaffoldError as err:
-        raise UpdateError(f"--data: {err.message}", err.hint) from None
+        where = "--data" if data else f"The answers in {ANSWERS_FILE}"
+        raise UpdateError(
+            f"{where}: {err.message}", err.hint or "Change the answer with --data KEY=VALUE."
+        ) from None
     changes: dict[str, object] = {k: merged[k] for k in data}
     if orchestrator is not None:
         changes["orchestrator"] = orchestrator.value
@@ -377,10 +381,19 @@ def _apply(
 def _render(dst: Path, version: str, answers: Mapping[str, object]) -> dict[str, bytes]:
     import copier
 
-    copier.run_copy(
-        store.spec(), str(dst), data=dict(answers), vcs_ref=version, defaults=True, quiet=True,
-        unsafe=True,
-    )  # fmt: skip
+    try:
+        copier.run_copy(
+            store.spec(), str(dst), data=dict(answers), vcs_ref=version, defaults=True,
+            quiet=True, unsafe=True,
+        )  # fmt: skip
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as err:  # Copier's and plumbum's errors share no useful base class
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise RenderError(
+            f"Copier could not render template {version}: {faults.shorten(first, 160)}",
+            "Nothing was changed. Run `mlscaffold doctor`; if the store is damaged, delete it.",
+        ) from err
     return {str(p.relative_to(dst)): p.read_bytes() for p in dst.rglob("*") if p.is_file()}
 
 
