@@ -249,3 +249,15 @@ def test_usage_errors_are_one_line_too(tmp_path, args, message):
     assert proc.returncode == 2
     assert proc.stderr.strip() == message
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["new", "recommend", "update", "batch", "workshop prepare"])
+def test_help_is_readable_at_80_columns(command):
+    """Every option name appears whole: nothing is cut with an ellipsis at 80 columns."""
+    result = runner.invoke(cli.app, [*command.split(), "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert "…" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    if command in ("new", "recommend"):
+        for q in CATALOGUE:
+            assert q.flag in result.stdout

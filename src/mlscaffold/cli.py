@@ -40,6 +40,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain Click help: wraps cleanly at 80 columns, no cut option names
 )
 F = TypeVar("F", bound=Callable[..., Any])
 ORCHESTRATORS = "|".join(o.value for o in Orchestrator)
@@ -96,9 +97,11 @@ def with_catalogue_flags(func: F) -> F:
             annotation = Optional[bool]  # noqa: UP045 (Typer reads it at runtime)
         else:
             metavar = "|".join(q.choices) if q.kind == "choice" else "N"
-            option = typer.Option(
-                q.flag, metavar=metavar, help=q.help + default, rich_help_panel=panel
-            )
+            text = q.help + default
+            if len(q.flag) + len(metavar) > 60:  # keep --help whole at 80 columns
+                text = f"One of: {', '.join(q.choices)}. {text}"
+                metavar = "CHOICE"
+            option = typer.Option(q.flag, metavar=metavar, help=text, rich_help_panel=panel)
             annotation = Optional[str]  # noqa: UP045
         params.append(
             inspect.Parameter(
