@@ -99,7 +99,7 @@ def with_catalogue_flags(func: F) -> F:
             metavar = "|".join(q.choices) if q.kind == "choice" else "N"
             text = q.help + default
             if len(q.flag) + len(metavar) > 60:  # keep --help whole at 80 columns
-                text = f"One of: {', '.join(q.choices)}. {text}"
+                text = f"{text} One of: {', '.join(q.choices)}."
                 metavar = "CHOICE"
             option = typer.Option(q.flag, metavar=metavar, help=text, rich_help_panel=panel)
             annotation = Optional[str]  # noqa: UP045
