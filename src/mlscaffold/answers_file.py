@@ -64,7 +64,7 @@ def check_value(key: str, value: object) -> str | None:
         if key in BY_KEY:
             BY_KEY[key].coerce(value)
         else:
-            Orchestrator(str(value).strip().lower())
-    except (InvalidAnswerError, ValueError):
+            Orchestrator.parse(value)
+    except InvalidAnswerError:
         return f"has {faults.shorten(repr(value), 60)}, but it must be {expectation(key)}"
     return None

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlscaffold import faults
-from mlscaffold.decide import recommend
+from mlscaffold.decide import plan_for
 from mlscaffold.errors import InvalidAnswerError, MlscaffoldError, TargetError
-from mlscaffold.render import ANSWERS_FILE, Plan, render
+from mlscaffold.models import Plan
+from mlscaffold.render import ANSWERS_FILE, render
 from mlscaffold.roster import Row
 
 
@@ -31,12 +32,10 @@ class Outcome:
     error: str = ""
 
 
-def plan_for(row: Row, out: Path, git: bool) -> Plan:
+def _plan(row: Row, out: Path, git: bool) -> Plan:
     assert row.names is not None
     assert row.answers is not None
-    rec = recommend(row.answers)
-    chosen = row.orchestrator or rec.orchestrator
-    return Plan(row.names, out / row.names.project, row.answers, rec, chosen, git=git)
+    return plan_for(row.names, out / row.names.project, row.answers, row.orchestrator, git=git)
 
 
 def why(plan: Plan) -> str:
@@ -99,7 +98,7 @@ def run(
                 Outcome(row.number, name, "-", "-", "-", "failed", row.error or ""),
             )
             continue
-        plan = plan_for(row, out, git)
+        plan = _plan(row, out, git)
         if (plan.target / ANSWERS_FILE).is_file():
             _add(result, progress, _outcome(plan, row, "done"))
             continue

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, get_type_hints
 
@@ -243,15 +244,7 @@ def _given(answers_file: Path | None, flags: dict[str, Any]) -> dict[str, object
 
 
 def _orchestrator(raw: object) -> Orchestrator | None:
-    if raw is None:
-        return None
-    try:
-        return Orchestrator(str(raw).strip().lower())
-    except ValueError:
-        raise InvalidAnswerError(
-            f"--orchestrator got {raw!r}, but it must be one of {', '.join(Orchestrator)}.",
-            "Example: --orchestrator prefect.",
-        ) from None
+    return None if raw is None else Orchestrator.parse(raw)
 
 
 @app.command()
@@ -333,11 +326,12 @@ def new(
     **flags: Any,
 ) -> None:
     """Ask about your team, recommend an orchestrator, and render a ready-to-run repository."""
-    from mlscaffold.decide import recommend as score
+    from mlscaffold.decide import plan_for
     from mlscaffold.explain import show
     from mlscaffold.naming import normalise
     from mlscaffold.questions import resolve
-    from mlscaffold.render import Plan, check_target, render
+    from mlscaffold.render import check_target, render
+    from mlscaffold.report import next_steps
 
     console = _console()
     faults.set_outcome("nothing was created")
@@ -355,36 +349,21 @@ def new(
             answers = resolve(prompts.ask_missing(given))
         if names.normalised_from is not None:
             console.print(f"Project name {name!r} normalised to {names.project!r}.")
-        rec = score(answers)
+        plan = plan_for(names, target, answers, override, git=git)
+        rec = plan.recommendation
         show(console, rec, answers)
-        chosen = override
-        if chosen is None:
-            chosen = prompts.choose_orchestrator(rec) if interactive else rec.orchestrator
-        if chosen is not rec.orchestrator:
-            console.print(f"Using {chosen.label} (you overrode {rec.orchestrator.label}).")
-        plan = Plan(names, target, answers, rec, chosen, git=git)
+        if override is None and interactive:
+            plan = replace(plan, orchestrator=prompts.choose_orchestrator(rec))
+        label = plan.orchestrator.label
+        if plan.overridden:
+            console.print(f"Using {label} (you overrode {rec.orchestrator.label}).")
         console.file.flush()  # an unwritable stdout fails here, before anything is created
-        with console.status(f"Rendering {names.project} with {chosen.label}…"):
+        with console.status(f"Rendering {names.project} with {label}…"):
             result = render(plan)
         faults.set_outcome(f"the repository was created at {result.path}")
-        console.print(f"\nCreated {result.path} ({chosen.label}).", style="bold green")
-        _next_steps(console, result.path, result.commands)
+        console.print(f"\nCreated {result.path} ({label}).", style="bold green")
+        next_steps(console, plan)
         console.file.flush()
-
-
-def _next_steps(console: Console, path: Path, commands: dict[str, str] | Any) -> None:
-    steps = [
-        (f"cd {path}", "enter the repository"),
-        ("uv sync", "install (creates .venv and uv.lock)"),
-        (commands.get("test_command", "uv run pytest"), "run its tests"),
-        (commands.get("run_command", ""), "run the pipeline once"),
-        (commands.get("ui_command", ""), f"local UI at {commands.get('ui_url', '')}"),
-    ]
-    console.print("Next steps:")
-    width = max(len(cmd) for cmd, _ in steps)
-    for cmd, what in steps:
-        if cmd:
-            console.print(f"  {cmd:<{width}}  # {what}", soft_wrap=True)
 
 
 @app.command()
@@ -410,6 +389,7 @@ def update(
 ) -> None:
     """Bring template changes into this repository without losing your edits."""
     from mlscaffold import update as updating
+    from mlscaffold.report import print_update
 
     console = _console()
     faults.set_outcome("nothing was changed")
@@ -422,40 +402,9 @@ def update(
             dry_run=dry_run,
             conflict="rej" if rej else "inline",
         )
-        _print_update(console, report, dry_run)
+        print_update(console, report, dry_run)
         if report.conflicts:
             raise typer.Exit(EXIT_FAILED)
-
-
-def _print_update(console: Console, report: Any, dry_run: bool) -> None:
-    if not report.changes:
-        console.print(f"Up to date: template {report.to_version}; nothing to change.")
-        return
-    verb = "Would update" if dry_run else "Updated"
-    console.print(f"{verb} template {report.from_version} -> {report.to_version}:")
-    for change in report.changes:
-        console.print(f"  {change.kind:<8} {change.path}", soft_wrap=True)
-    for path in report.kept:
-        console.print(f"Kept {path}: the new template removes it, but you had edited it.")
-    for old, new in report.carried:
-        console.print(f"Carried your edits of {old} to {new} (the template renamed it).")
-    for path in report.overwritten:
-        console.print(
-            f"Both changed {path} and it cannot be merged: yours is kept, the template's "
-            f"version is beside it as {path}.template-version."
-        )
-    if report.decision_added:
-        console.print(
-            f"Recorded the switch in {report.decision_added} (your first record is kept)."
-        )
-    if dry_run and report.diff:
-        console.print(report.diff, markup=False, highlight=False, soft_wrap=True)
-    if report.conflicts:
-        console.print("Conflicts to resolve (look for <<<<<<< markers or .rej files):")
-        for path in report.conflicts:
-            console.print(f"  {path}")
-    elif not dry_run:
-        console.print("Review with `git diff` and commit; undo: git checkout . && git clean -fd")
 
 
 @app.command()

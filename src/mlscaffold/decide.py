@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from mlscaffold.models import (
     Alternative,
     Answers,
     AnswerValue,
+    Names,
     Orchestrator,
+    Plan,
     Reason,
     Recommendation,
 )
@@ -19,6 +22,19 @@ from mlscaffold.rules import BANDS, RULES, TIE_BREAK_ORDER, TIE_BREAK_RULE, Rule
 Change = tuple[str, AnswerValue]
 # At most this many answers change in one way of reaching another orchestrator.
 MAX_CHANGES = 2
+
+
+def plan_for(
+    names: Names,
+    target: Path,
+    answers: Answers,
+    override: Orchestrator | None = None,
+    *,
+    git: bool = True,
+) -> Plan:
+    """What to render: the recommendation for `answers`, unless the user chose otherwise."""
+    rec = recommend(answers)
+    return Plan(names, target, answers, rec, override or rec.orchestrator, git=git)
 
 
 def recommend(

@@ -18,11 +18,7 @@ from mlscaffold.questions import describe_defaults
 from mlscaffold.roster import Row
 
 BAR_WIDTH = 24
-COLOURS = {
-    Orchestrator.AIRFLOW: "cyan",
-    Orchestrator.PREFECT: "blue",
-    Orchestrator.DAGSTER: "magenta",
-}
+COLOURS = {o: o.profile.colour for o in Orchestrator}
 
 
 def show(console: Console, rec: Recommendation, answers: Answers | None = None) -> None:

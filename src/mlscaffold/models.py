@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
+
+from mlscaffold.errors import InvalidAnswerError
 
 
 class Orchestrator(StrEnum):
@@ -13,8 +16,95 @@ class Orchestrator(StrEnum):
     DAGSTER = "dagster"
 
     @property
+    def profile(self) -> Profile:
+        return PROFILES[self]
+
+    @property
     def label(self) -> str:
-        return {"airflow": "Apache Airflow", "prefect": "Prefect", "dagster": "Dagster"}[self.value]
+        return PROFILES[self].label
+
+    @classmethod
+    def parse(cls, raw: object, source: str = "--orchestrator") -> Orchestrator:
+        """The one place an orchestrator name from a user is read; `source` names where from."""
+        text = str(raw).strip().lower()
+        for orchestrator in cls:
+            if text in (orchestrator.value, orchestrator.profile.label.lower()):
+                return orchestrator
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise InvalidAnswerError(
+            f"{source} got {shown!r}, but it must be one of {', '.join(cls)}.",
+            f"Example: {source} prefect." if source.startswith("--") else "",
+        )
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything mlscaffold knows about one orchestrator, written once.
+
+    templates/copier.yml computes the same commands for plain Copier users;
+    tests/test_profiles.py renders every template and checks they agree with this.
+    """
+
+    label: str
+    colour: str  # rich colour in the bar chart
+    ui_port: int
+    ui_command: str
+    run_command: str  # "{package}" is the generated package name
+    tie_break_rank: int  # lower = less to operate (the article's "lower-friction" order)
+    modules: tuple[str, ...]  # what the generated repo imports: never a project's package name
+
+    @property
+    def ui_url(self) -> str:
+        return f"http://127.0.0.1:{self.ui_port}"
+
+    def run(self, package: str) -> str:
+        return self.run_command.format(package=package)
+
+
+PROFILES: dict[Orchestrator, Profile] = {
+    Orchestrator.PREFECT: Profile(
+        label="Prefect",
+        colour="blue",
+        ui_port=4200,
+        ui_command="make dev",
+        run_command="uv run python -m {package}.flows",
+        tie_break_rank=0,
+        modules=("prefect", "prefect_dbt", "prefect_kubernetes", "fastapi"),
+    ),
+    Orchestrator.DAGSTER: Profile(
+        label="Dagster",
+        colour="magenta",
+        ui_port=3000,
+        ui_command="uv run dg dev",
+        run_command='uv run dg launch --assets "*"',
+        tie_break_rank=1,
+        modules=(
+            "dagster",
+            "dagster_dbt",
+            "dagster_duckdb",
+            "dagster_postgres",
+            "dagster_k8s",
+            "dagster_webserver",
+            "dagster_dg_cli",
+        ),
+    ),
+    Orchestrator.AIRFLOW: Profile(
+        label="Apache Airflow",
+        colour="cyan",
+        ui_port=8080,
+        ui_command="make dev",
+        run_command="uv run python -m {package}.run_dag",
+        tie_break_rank=2,
+        modules=(
+            "airflow",
+            "apache_airflow",
+            "airflow_providers",
+            "apache_airflow_providers_fab",
+            "cosmos",
+            "astronomer_cosmos",
+        ),
+    ),
+}
 
 
 AnswerValue = int | bool | str | None
@@ -98,3 +188,26 @@ class Recommendation:
             "assumptions": list(self.assumptions),
             "what_would_change": [alt.to_json() for alt in self.what_would_change],
         }
+
+
+@dataclass(frozen=True)
+class Names:
+    project: str  # directory and distribution name, e.g. my-pipeline
+    package: str  # Python import name, e.g. my_pipeline
+    normalised_from: str | None  # what the user typed, when we changed it
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One repository to render: who it is for, what was recommended, what was chosen."""
+
+    names: Names
+    target: Path
+    answers: Answers
+    recommendation: Recommendation
+    orchestrator: Orchestrator
+    git: bool = True
+
+    @property
+    def overridden(self) -> bool:
+        return self.orchestrator is not self.recommendation.orchestrator

@@ -5,9 +5,9 @@ from __future__ import annotations
 import keyword
 import re
 import sys
-from dataclasses import dataclass
 
 from mlscaffold.errors import TargetError
+from mlscaffold.models import Names, Orchestrator
 
 # Package names that would shadow something the generated repo imports, or confuse tooling.
 RESERVED = frozenset(
@@ -16,22 +16,15 @@ RESERVED = frozenset(
         "pandas", "numpy", "joblib", "matplotlib", "pytest", "test", "tests", "src",
         "mlscaffold", "copier", "typer",
         # Distributions the generated repos depend on: a project of the same name depends on itself.
-        "prefect_dbt", "prefect_kubernetes", "dagster_duckdb", "dagster_postgres", "dagster_k8s",
-        "dagster_webserver", "dagster_dg_cli", "airflow_providers", "apache_airflow", "fastapi",
-        "apache_airflow_providers_fab", "astronomer_cosmos", "dbt_core", "dbt_duckdb", "pandera",
-        "scikit_learn", "deptry", "ruff", "yaml", "sqlalchemy",
+        "dbt_core", "dbt_duckdb", "pandera", "scikit_learn", "deptry", "ruff", "yaml",
+        "sqlalchemy",
+        # and every orchestrator's own modules (models.PROFILES)
+        *(module for o in Orchestrator for module in o.profile.modules),
     }
 )  # fmt: skip
 # Longer names push generated import lines past the line length ruff checks.
 MAX_LENGTH = 40
 _PROJECT = re.compile(r"^[a-z]([a-z0-9_-]*[a-z0-9])?$")
-
-
-@dataclass(frozen=True)
-class Names:
-    project: str  # directory and distribution name, e.g. my-pipeline
-    package: str  # Python import name, e.g. my_pipeline
-    normalised_from: str | None  # what the user typed, when we changed it
 
 
 def normalise(raw: str) -> Names:

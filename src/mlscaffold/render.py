@@ -15,8 +15,9 @@ from typing import Any
 from mlscaffold import REINSTALL, __version__, faults, shell
 from mlscaffold.decision import decision_record
 from mlscaffold.errors import RenderError, TargetError, ToolMissingError
-from mlscaffold.models import Answers, Orchestrator, Recommendation
-from mlscaffold.naming import Names
+from mlscaffold.models import Plan
+
+__all__ = ["Plan", "Result", "check_target", "render", "template_root"]
 
 DECISION_RECORD = Path("docs/decisions/0001-orchestrator.md")
 ANSWERS_FILE = ".copier-answers.yml"
@@ -34,20 +35,6 @@ def template_root() -> Path:
         "The mlscaffold templates are missing from this installation.",
         f"Reinstall mlscaffold ({REINSTALL}).",
     )
-
-
-@dataclass(frozen=True)
-class Plan:
-    names: Names
-    target: Path
-    answers: Answers
-    recommendation: Recommendation
-    orchestrator: Orchestrator
-    git: bool = True
-
-    @property
-    def overridden(self) -> bool:
-        return self.orchestrator is not self.recommendation.orchestrator
 
 
 @dataclass(frozen=True)
@@ -176,7 +163,7 @@ def _copy(plan: Plan, out: Path) -> dict[str, str]:
             "Check the answers; if they look right, report this as an mlscaffold bug.",
         ) from err
     combined = worker.answers.combined
-    keys = ("run_command", "test_command", "ui_command", "ui_url")
+    keys = ("run_command", "test_command", "ui_command", "ui_url", "orchestrator_title")
     return {k: str(combined[k]) for k in keys if k in combined}
 
 

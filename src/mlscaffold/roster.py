@@ -13,8 +13,8 @@ from pathlib import Path
 from mlscaffold import faults
 from mlscaffold.answers_file import check_value
 from mlscaffold.errors import AnswersFileError, MlscaffoldError
-from mlscaffold.models import Answers, Orchestrator
-from mlscaffold.naming import Names, normalise
+from mlscaffold.models import Answers, Names, Orchestrator
+from mlscaffold.naming import normalise
 from mlscaffold.questions import BY_KEY, CATALOGUE, resolve
 
 COLUMNS = ("name", *BY_KEY, "orchestrator")
@@ -108,5 +108,5 @@ def _row(number: int, record: dict[str, str]) -> Row:
     except MlscaffoldError as err:
         return Row(number, raw_name, error=f"row {number}: {err}", given=given)
     override = record.get("orchestrator", "").strip().lower()
-    chosen = Orchestrator(override) if override else None
+    chosen = Orchestrator.parse(override, "column 'orchestrator'") if override else None
     return Row(number, raw_name, names, answers, chosen, given=given)

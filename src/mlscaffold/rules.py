@@ -41,7 +41,9 @@ BANDS: dict[str, tuple[int, ...]] = {
 # starting fresh, Prefect and Dagster usually present lower-friction developer workflows than
 # traditional Airflow deployments", and Prefect's "lower infrastructure burden" ahead of
 # Dagster's "more moving parts". Cautions are counted once, in the score.
-TIE_BREAK_ORDER: tuple[Orchestrator, ...] = (PREFECT, DAGSTER, AIRFLOW)
+TIE_BREAK_ORDER: tuple[Orchestrator, ...] = tuple(
+    sorted(Orchestrator, key=lambda o: o.profile.tie_break_rank)
+)
 TIE_BREAK_RULE = (
     "a rule in its favour first, resting on your answers before our assumptions, then the "
     "least to operate"
