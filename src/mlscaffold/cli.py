@@ -7,16 +7,14 @@ copier and questionary are imported only inside the commands that need them, so 
 from __future__ import annotations
 
 import errno
-import functools
-import inspect
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -28,8 +26,8 @@ from mlscaffold.errors import (
     EXIT_USAGE,
     InvalidAnswerError,
 )
+from mlscaffold.flags import with_catalogue_flags
 from mlscaffold.models import Orchestrator
-from mlscaffold.questions import CATALOGUE
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,7 +41,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain Click help: wraps cleanly at 80 columns, no cut option names
 )
-F = TypeVar("F", bound=Callable[..., Any])
 ORCHESTRATORS = "|".join(o.value for o in Orchestrator)
 
 
@@ -75,50 +72,6 @@ def friendly_errors() -> Iterator[None]:
 
 def _is_click_exception(exc: BaseException) -> bool:
     return type(exc).__module__.endswith("click.exceptions")
-
-
-def with_catalogue_flags(func: F) -> F:
-    """Add one option per catalogue question to a command whose signature ends in **flags."""
-    sig = inspect.signature(func)
-    hints = get_type_hints(func, include_extras=True)
-    params = [
-        p.replace(annotation=hints[p.name])
-        for p in sig.parameters.values()
-        if p.kind is not p.VAR_KEYWORD
-    ]
-    hints.pop("flags", None)
-    for q in CATALOGUE:
-        panel = "Follow-up questions (skipped unless given)" if q.followup else "Team questions"
-        default = "" if q.default is None else f" (default: {str(q.default).lower()})"
-        annotation: Any
-        if q.kind == "bool":
-            option = typer.Option(
-                f"{q.flag}/--no-{q.flag[2:]}", help=q.help + default, rich_help_panel=panel
-            )
-            annotation = Optional[bool]  # noqa: UP045 (Typer reads it at runtime)
-        else:
-            metavar = "|".join(q.choices) if q.kind == "choice" else "N"
-            text = q.help + default
-            if len(q.flag) + len(metavar) > 60:  # keep --help whole at 80 columns
-                text = f"{text} One of: {', '.join(q.choices)}."
-                metavar = "CHOICE"
-            option = typer.Option(q.flag, metavar=metavar, help=text, rich_help_panel=panel)
-            annotation = Optional[str]  # noqa: UP045
-        params.append(
-            inspect.Parameter(
-                q.key, inspect.Parameter.KEYWORD_ONLY, default=None,
-                annotation=Annotated[annotation, option],
-            )
-        )  # fmt: skip
-        hints[q.key] = Annotated[annotation, option]
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return func(*args, **kwargs)
-
-    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
-    wrapper.__annotations__ = hints
-    return wrapper  # type: ignore[return-value]
 
 
 def run() -> None:
@@ -247,9 +200,9 @@ def _orchestrator(raw: object) -> Orchestrator | None:
     return None if raw is None else Orchestrator.parse(raw)
 
 
-@app.command()
+@app.command("recommend")
 @with_catalogue_flags
-def recommend(
+def recommend_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object instead of the explanation.")
     ] = False,
@@ -267,7 +220,7 @@ def recommend(
     **flags: Any,
 ) -> None:
     """Recommend an orchestrator for your team, with its reasons. Renders nothing."""
-    from mlscaffold.decide import recommend as score
+    from mlscaffold.decide import recommend
     from mlscaffold.questions import resolve
 
     with friendly_errors():
@@ -290,7 +243,7 @@ def recommend(
         given = _given(answers_file, flags)
         given.pop("orchestrator", None)
         answers = resolve(given)
-        rec = score(answers)
+        rec = recommend(answers)
         if as_json:
             out = rec.to_json() | {
                 "answers": answers.values,
@@ -366,8 +319,8 @@ def new(
         console.file.flush()
 
 
-@app.command()
-def update(
+@app.command("update")
+def update_command(
     to: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--to", metavar="VERSION", help="Template version (default: installed)."),
@@ -388,16 +341,16 @@ def update(
     ] = Path("."),
 ) -> None:
     """Bring template changes into this repository without losing your edits."""
-    from mlscaffold import update as updating
     from mlscaffold.report import print_update
+    from mlscaffold.update import parse_data, update
 
     console = _console()
     faults.set_outcome("nothing was changed")
     with friendly_errors():
-        report = updating.update(
+        report = update(
             repo,
             to=to,
-            data=updating.parse_data(data or []),
+            data=parse_data(data or []),
             orchestrator=_orchestrator(orchestrator),
             dry_run=dry_run,
             conflict="rej" if rej else "inline",
@@ -414,10 +367,10 @@ def check(
     ] = Path("."),
 ) -> None:
     """Is this repository on the installed template version? Exit 0 yes, 1 behind, 3 ahead."""
-    from mlscaffold import update as updating
+    from mlscaffold.update import status
 
     with friendly_errors():
-        found = updating.status(repo)
+        found = status(repo)
         versions = f"repository {found.repo_version}, installed template {found.installed_version}"
         if found.behind:
             typer.echo(f"Behind: {versions}. Run `mlscaffold update`.")
