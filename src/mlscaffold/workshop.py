@@ -1,31 +1,51 @@
 """`mlscaffold workshop prepare`: an offline kit of every wheel the generated repositories need.
 
-For each orchestrator (and dbt on/off) a repository is rendered into a temporary folder and
-locked with uv; the locked requirements (all dependency groups) plus the build backend are
-downloaded as wheels into KIT/wheels. Participants then install with no network:
+For each orchestrator (and dbt on/off) a repository is rendered into a temporary folder, locked
+with uv and exported (all dependency groups). Then, for each target (platform x Python):
+
+1. `uv pip compile --python-platform P --python-version V` turns the universal lock into the
+   exact pins of that target (markers evaluated, wheel tags checked);
+2. pins that a wheel already in KIT/wheels serves are kept (a pure-Python wheel is stored once);
+3. the rest are downloaded with `pip download --only-binary=:all: --no-deps --platform ...
+   --python-version V --implementation cp`.
+
+The kit also holds mlscaffold's own wheel (built with `uv build` from a source checkout, or
+downloaded) with its dependencies, and uv's wheels, so a participant with only Python can
+bootstrap. KIT/kit.json lists the wheels of each target; KIT/INSTRUCTIONS.md the commands.
+Participants install with no network:
 
     uv venv && uv pip install --offline --no-index --find-links KIT/wheels -e . --group dev
     uv run --no-sync pytest
 
-(`uv sync --offline` is not enough: it locks for every platform and Python version, and the kit
-holds wheels for one.)
-
-The wheels are for this machine's platform and Python version: prepare the kit on the same
-kind of machine the participants use.
+(`uv sync --offline` is not enough: it locks for every platform and Python version at once.)
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+import os
 import shutil
-import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from mlscaffold import faults, shell
+from packaging.utils import canonicalize_name, parse_wheel_filename
+
+from mlscaffold import DISTRIBUTION, __version__, faults, shell
 from mlscaffold.decide import recommend
 from mlscaffold.errors import KitError, TargetError, ToolMissingError
+from mlscaffold.kit_index import (
+    DEFAULT_PYTHONS,
+    MACOS_TARGET,
+    MANIFEST,
+    PLATFORMS,
+    Platform,
+    Target,
+    read_manifest,
+    targets,
+)
 from mlscaffold.models import Orchestrator
 from mlscaffold.naming import normalise
 from mlscaffold.questions import resolve
@@ -33,32 +53,13 @@ from mlscaffold.render import STAGING_TAG, Plan, render
 from mlscaffold.shell import INSTALL_HINTS
 
 BUILD_BACKEND = ("hatchling", "editables")  # editables: for the editable install of the project
-INSTRUCTIONS = """# Offline workshop kit
-
-Made by `mlscaffold workshop prepare` for Python {python} on {platform}.
-Wheels for: {combos}.
-
-On each laptop (no network needed):
-
-```bash
-mlscaffold doctor --kit {kit}
-mlscaffold new my-pipeline --defaults
-cd my-pipeline
-uv venv
-uv pip install --offline --no-index --find-links {kit}/wheels -e . --group dev
-uv run --no-sync pytest            # --no-sync: `uv run` would otherwise try to lock online
-```
-
-`uv sync` would lock for every platform and Python version and needs the network; the kit holds
-wheels for this platform only, so install with `uv pip install` as above.
-"""
-
-
+TOOLS = ("uv",)  # uv ships one wheel per platform: the bootstrap for a laptop with only Python
 MARKER = ".mlscaffold-kit"  # says: this folder is a kit mlscaffold made; it may be refilled
+NETWORK_HINT = "Preparing a kit needs the network (PyPI); retry."
 
 
-def _run(cmd: list[str], cwd: Path) -> str:
-    return shell.run(cmd, cwd, KitError, "Preparing a kit needs the network (PyPI); retry.")
+def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    return shell.run(cmd, cwd, KitError, NETWORK_HINT, env=env)
 
 
 def _uv() -> str:
@@ -84,23 +85,28 @@ def prepare(
     orchestrators: Sequence[Orchestrator] = tuple(Orchestrator),
     dbt_options: Sequence[bool] = (False, True),
     progress: Callable[[str], None] = lambda message: None,
+    *,
+    platforms: Sequence[Platform] = tuple(PLATFORMS.values()),
+    pythons: Sequence[str] = DEFAULT_PYTHONS,
 ) -> list[Path]:
-    """Fill KIT/wheels; return the wheel files.
+    """Fill KIT/wheels for every platform x Python; return the wheel files.
 
     A new kit is built in a staging folder beside KIT and moved into place when complete; a
     kit made before is refilled in place (wheels are only ever added).
     """
-    kit = kit.resolve()
+    kit = Path(os.path.abspath(kit))  # a relative --out: the same folder whatever the cwd
     check_kit_folder(kit)
     uv = _uv()
+    chosen = targets(platforms, pythons)
     if (kit / MARKER).is_file():
-        return _fill(kit, uv, orchestrators, dbt_options, progress)
+        _fill(kit, uv, orchestrators, dbt_options, chosen, progress)
+        return sorted((kit / "wheels").glob("*.whl"))
     kit.parent.mkdir(parents=True, exist_ok=True)
     with faults.staging(kit.parent, f".{kit.name}.{STAGING_TAG}") as staging:
         built = staging / kit.name
         built.mkdir()
         (built / MARKER).write_text("Made by mlscaffold workshop prepare.\n")
-        _fill(built, uv, orchestrators, dbt_options, progress)
+        _fill(built, uv, orchestrators, dbt_options, chosen, progress)
         with faults.signals_deferred():
             check_kit_folder(kit)
             if kit.exists():
@@ -110,53 +116,249 @@ def prepare(
     return sorted((kit / "wheels").glob("*.whl"))
 
 
+def _combo_name(orchestrator: Orchestrator, dbt: bool) -> str:
+    return f"{orchestrator.value}{' + dbt' if dbt else ''}"
+
+
+def _export(uv: str, tmp: Path, orchestrator: Orchestrator, dbt: bool) -> list[str]:
+    """The universal lock of one generated repository, as requirement lines with markers."""
+    name = f"kit-{orchestrator.value}{'-dbt' if dbt else ''}"
+    answers = resolve({"dbt": dbt})
+    plan = Plan(normalise(name), tmp / name, answers, recommend(answers), orchestrator,
+                git=False)  # fmt: skip
+    repo = render(plan).path
+    _run([uv, "lock", "--quiet"], repo)
+    exported = _run(
+        [uv, "export", "--quiet", "--format", "requirements-txt", "--no-hashes", "--all-groups",
+         "--no-emit-project", "--no-header", "--no-annotate"],
+        repo,
+    )  # fmt: skip
+    lines = [line.strip() for line in exported.splitlines()]
+    return [x for x in lines if x and not x.startswith(("#", "-e", "."))] + list(BUILD_BACKEND)
+
+
+def source_checkout() -> Path | None:
+    """The mlscaffold source tree this module runs from, if it is one (not an installed wheel)."""
+    root = Path(__file__).resolve().parents[2]
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file() and f'name = "{DISTRIBUTION}"' in pyproject.read_text():
+        return root
+    return None
+
+
+def own_wheel(uv: str, dest: Path) -> Path:
+    """mlscaffold's wheel: built from the source checkout, else this version from PyPI."""
+    dest.mkdir(parents=True, exist_ok=True)
+    root = source_checkout()
+    if root is not None:
+        _run([uv, "build", "--wheel", "--quiet", "--out-dir", str(dest), str(root)], root)
+    else:
+        _pip_download(uv, dest, [f"{DISTRIBUTION}=={__version__}"], [], dest)
+    found = sorted(dest.glob(f"{DISTRIBUTION.replace('-', '_')}-{__version__}-*.whl"))
+    if not found:
+        raise KitError(f"mlscaffold's own wheel ({DISTRIBUTION} {__version__}) was not found.",
+                       "Run from a source checkout, or check the network.")  # fmt: skip
+    return found[-1]
+
+
+def _compile(uv: str, requirements: list[str], target: Target, tmp: Path) -> list[str]:
+    """Exact `name==version` pins of `requirements` for one target."""
+    listing = tmp / f"in-{os.getpid()}-{abs(hash((target.key, *requirements)))}.txt"
+    listing.write_text("\n".join(requirements) + "\n")
+    env = {**os.environ, "MACOSX_DEPLOYMENT_TARGET": MACOS_TARGET}
+    env.pop("VIRTUAL_ENV", None)
+    out = _run(
+        [uv, "pip", "compile", "--quiet", "--no-header", "--no-annotate", "--only-binary", ":all:",
+         "--python-platform", target.platform.uv, "--python-version", target.python,
+         str(listing)],
+        tmp, env,
+    )  # fmt: skip
+    pins = [line.split(";")[0].strip() for line in out.splitlines()]
+    return [p for p in pins if "==" in p and not p.startswith("#")]
+
+
+def _pip_download(uv: str, dest: Path, pins: list[str], pip_args: list[str], cwd: Path) -> None:
+    listing = dest.parent / f"{dest.name}.requirements.txt"
+    listing.write_text("\n".join(pins) + "\n")
+    _run(
+        [uv, "tool", "run", "--from", "pip", "pip", "download", "--quiet",
+         "--disable-pip-version-check", "--only-binary=:all:", "--no-deps", "--dest", str(dest),
+         *pip_args, "-r", str(listing)],
+        cwd,
+    )  # fmt: skip
+
+
+def _layers(pins: set[str]) -> list[list[str]]:
+    """Pins split so no file names one project twice (pip refuses x==1 with x==2)."""
+    layers: list[dict[str, str]] = []
+    for pin in sorted(pins):
+        name = canonicalize_name(pin.split("==")[0])
+        for layer in layers:
+            if name not in layer:
+                layer[name] = pin
+                break
+        else:
+            layers.append({name: pin})
+    return [sorted(layer.values()) for layer in layers]
+
+
+def _held(wheels: Path) -> dict[tuple[str, str], list[str]]:
+    held: dict[tuple[str, str], list[str]] = {}
+    for path in wheels.glob("*.whl"):
+        name, version, _, _ = parse_wheel_filename(path.name)
+        held.setdefault((name, str(version)), []).append(path.name)
+    return held
+
+
+def _served(pin: str, target: Target, held: dict[tuple[str, str], list[str]]) -> str | None:
+    name, _, version = pin.partition("==")
+    key = (canonicalize_name(name), str(parse_wheel_filename(f"x-{version}-py3-none-any.whl")[1]))
+    accepted = [w for w in held.get(key, []) if target.accepts(w)]
+    return accepted[0] if accepted else None
+
+
 def _fill(
     kit: Path,
     uv: str,
     orchestrators: Sequence[Orchestrator],
     dbt_options: Sequence[bool],
+    chosen: list[Target],
     progress: Callable[[str], None],
-) -> list[Path]:
+) -> None:
     wheels = kit / "wheels"
     wheels.mkdir(exist_ok=True)
-    requirements: set[str] = set(BUILD_BACKEND)
+    manifest = read_manifest(kit)
+    recorded = manifest.get("targets", {})
+    done: dict[str, object] = dict(recorded) if isinstance(recorded, dict) else {}
     combos = list(itertools.product(orchestrators, dbt_options))
     with faults.staging(Path(tempfile.gettempdir()), "mlscaffold-kit-") as tmp:
+        exports = []
         for orchestrator, dbt in combos:
-            progress(f"locking {orchestrator.value}{' + dbt' if dbt else ''}")
-            name = f"kit-{orchestrator.value}{'-dbt' if dbt else ''}"
-            answers = resolve({"dbt": dbt})
-            plan = Plan(normalise(name), Path(tmp) / name, answers, recommend(answers),
-                        orchestrator, git=False)  # fmt: skip
-            repo = render(plan).path
-            _run([uv, "lock", "--quiet"], repo)
-            exported = _run(
-                [uv, "export", "--quiet", "--format", "requirements-txt", "--no-hashes",
-                 "--all-groups", "--no-emit-project", "--no-header", "--no-annotate"],
-                repo,
-            )  # fmt: skip
-            requirements |= {
-                line.strip()
-                for line in exported.splitlines()
-                if line.strip() and not line.startswith(("#", "-e", "."))
+            progress(f"locking {_combo_name(orchestrator, dbt)}")
+            exports.append(_export(uv, tmp, orchestrator, dbt))
+        progress("building mlscaffold's wheel")
+        mine = own_wheel(uv, tmp / "self")
+        if not (wheels / mine.name).exists():
+            shutil.copy2(mine, wheels / mine.name)
+        tooling = [f"{DISTRIBUTION} @ {mine.as_uri()}", *TOOLS]
+        for number, target in enumerate(chosen, 1):
+            started = time.perf_counter()
+            progress(f"[{number}/{len(chosen)}] resolving for {target.key}")
+            pins: set[str] = set()
+            for requirements in [*exports, tooling]:
+                pins |= set(_compile(uv, requirements, target, tmp))
+            pins = {p for p in pins if canonicalize_name(p.split("==")[0]) != DISTRIBUTION}
+            held = _held(wheels)
+            uses = {mine.name}
+            missing = set()
+            for pin in pins:
+                served = _served(pin, target, held)
+                if served:
+                    uses.add(served)
+                else:
+                    missing.add(pin)
+            progress(f"[{number}/{len(chosen)}] downloading {len(missing)} wheels for {target.key} "
+                     f"({len(pins) - len(missing)} already in the kit)")  # fmt: skip
+            fresh = tmp / "download" / target.key
+            fresh.mkdir(parents=True)
+            pip_args = [a for tag in target.platform.tags for a in ("--platform", tag)]
+            pip_args += ["--python-version", target.python, "--implementation", "cp"]
+            for layer in _layers(missing):
+                _pip_download(uv, fresh, layer, pip_args, tmp)
+            for path in fresh.glob("*.whl"):
+                uses.add(path.name)
+                if not (wheels / path.name).exists():
+                    shutil.move(path, wheels / path.name)
+            shutil.rmtree(fresh, ignore_errors=True)
+            done[target.key] = {
+                "platform": target.platform.key,
+                "python": target.python,
+                "wheels": sorted(uses),
+                "downloaded": len(missing),
+                "seconds": round(time.perf_counter() - started, 1),
             }
-        listing = Path(tmp) / "requirements.txt"
-        listing.write_text("\n".join(sorted(requirements)) + "\n")
-        progress(f"downloading {len(requirements)} packages")
-        _run(
-            [uv, "tool", "run", "--from", "pip", "pip", "download", "--quiet",
-             "--only-binary=:all:", "--dest", str(wheels), "--python-version",
-             f"{sys.version_info.major}.{sys.version_info.minor}", "-r", str(listing)],
-            kit,
-        )  # fmt: skip
-    instructions = kit / "INSTRUCTIONS.md.partial"
-    instructions.write_text(
-        INSTRUCTIONS.format(
-            python=f"{sys.version_info.major}.{sys.version_info.minor}",
-            platform=sys.platform,
-            combos=", ".join(f"{o.value}{' + dbt' if d else ''}" for o, d in combos),
-            kit=kit,
-        )
-    )
-    instructions.replace(kit / "INSTRUCTIONS.md")  # ours: the folder carries the kit marker
-    return sorted(wheels.glob("*.whl"))
+    combos_done = manifest.get("repositories", [])
+    names = list(dict.fromkeys([*(combos_done if isinstance(combos_done, list) else []),
+                                *(_combo_name(o, d) for o, d in combos)]))  # fmt: skip
+    _write(kit / MANIFEST, json.dumps({"mlscaffold": __version__, "repositories": names,
+                                       "targets": done}, indent=1) + "\n")  # fmt: skip
+    _write(kit / "INSTRUCTIONS.md", instructions(names, done, mine.name))
+
+
+def _write(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text)
+    partial.replace(path)  # ours: the folder carries the kit marker
+
+
+def instructions(repositories: list[str], done: dict[str, object], own: str) -> str:
+    rows = []
+    for key in sorted(done):
+        entry = done[key]
+        if isinstance(entry, dict):
+            label = PLATFORMS[str(entry["platform"])].label
+            rows.append(f"| {label} | {entry['python']} | `{key}` |")
+    return INSTRUCTIONS.format(
+        version=__version__, repositories=", ".join(repositories), rows="\n".join(rows),
+        distribution=DISTRIBUTION, own=own,
+    )  # fmt: skip
+
+
+INSTRUCTIONS = """# Offline workshop kit
+
+Made by `mlscaffold workshop prepare` (mlscaffold {version}, `{own}`).
+Repositories: {repositories}.
+
+| laptop | Python | target |
+| --- | --- | --- |
+{rows}
+
+Copy this whole folder to your laptop (USB stick, shared drive). Nothing below needs the
+network. Replace the KIT path with where you put the folder.
+
+## macOS and Linux (bash or zsh)
+
+```bash
+KIT="$HOME/Downloads/kit"
+TOOLS="$HOME/.mlscaffold-workshop"
+python3 -m venv "$TOOLS"
+"$TOOLS/bin/python" -m pip install --no-index --find-links "$KIT/wheels" {distribution} uv
+source "$TOOLS/bin/activate"
+mlscaffold doctor --kit "$KIT"
+mlscaffold new my-pipeline --defaults
+cd my-pipeline
+uv venv
+uv pip install --offline --no-index --find-links "$KIT/wheels" -e . --group dev
+uv run --no-sync pytest            # --no-sync: `uv run` would otherwise try to lock online
+```
+
+## Windows (PowerShell)
+
+```powershell
+$KIT = "$HOME\\Downloads\\kit"
+$TOOLS = "$HOME\\.mlscaffold-workshop"
+py -m venv $TOOLS
+& "$TOOLS\\Scripts\\python.exe" -m pip install --no-index -f "$KIT\\wheels" {distribution} uv
+# If PowerShell refuses the next line: Set-ExecutionPolicy -Scope CurrentUser RemoteSigned
+& "$TOOLS\\Scripts\\Activate.ps1"
+mlscaffold doctor --kit "$KIT"
+mlscaffold new my-pipeline --defaults
+cd my-pipeline
+uv venv
+uv pip install --offline --no-index --find-links "$KIT\\wheels" -e . --group dev
+uv run --no-sync pytest
+```
+
+## From the room's index instead of a copy
+
+The facilitator runs `mlscaffold workshop serve KIT --host 0.0.0.0` and shows its address
+(ADDRESS below, e.g. 192.168.1.20:8765). Replace `--no-index --find-links ...` with the index:
+
+```
+python -m pip install --index-url http://ADDRESS/simple --trusted-host HOST {distribution} uv
+uv pip install --index-url http://ADDRESS/simple -e . --group dev
+```
+
+`uv sync` would lock for every platform and Python version and needs PyPI; install with
+`uv pip install` as above.
+"""
