@@ -493,19 +493,41 @@ def workshop_prepare(
         Optional[bool],  # noqa: UP045
         typer.Option("--dbt/--no-dbt", help="Only with / without dbt (default: both)."),
     ] = None,
+    platform: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--platform",
+            metavar="PLATFORM",
+            help="Laptops to cover (repeatable): manylinux-x86_64, manylinux-aarch64, "
+            "macos-arm64, macos-x86_64, windows-amd64, or this (default: all five).",
+        ),
+    ] = None,
+    python: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--python", metavar="X.Y", help="Python versions (default: 3.11 3.12 3.13)."),
+    ] = None,
 ) -> None:
     """Download every wheel the generated repositories need, for installs with no network."""
-    from mlscaffold import workshop
+    from mlscaffold import kit_index, workshop
 
     console = _console()
     faults.set_outcome(f"{out} was left as it was")
     with friendly_errors():
         chosen = [o for o in (_orchestrator(x) for x in orchestrator or []) if o is not None]
+        platforms = [kit_index.parse_platform(p) for p in platform or kit_index.DEFAULT_PLATFORMS]
+        pythons = [kit_index.parse_python(v) for v in python or kit_index.DEFAULT_PYTHONS]
+        kit = Path(os.path.abspath(out))
         with console.status("Preparing the kit…") as status:
             wheels = workshop.prepare(
-                out,
+                kit,
                 orchestrators=chosen or tuple(Orchestrator),
                 dbt_options=(False, True) if dbt is None else (dbt,),
                 progress=lambda message: status.update(message),
+                platforms=platforms,
+                pythons=pythons,
             )
-        console.print(f"{len(wheels)} wheels in {out / 'wheels'}; see {out / 'INSTRUCTIONS.md'}.")
+        count = len(kit_index.kit_targets(kit))
+        console.print(
+            f"{len(wheels)} wheels for {count} platform x Python targets in {kit / 'wheels'}; "
+            f"see {kit / 'INSTRUCTIONS.md'}."
+        )
