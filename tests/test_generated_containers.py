@@ -284,6 +284,14 @@ def test_readme_lists_the_security_defaults(repo: Path) -> None:
         assert claim in section, claim
     assert (repo / ".env.example").is_file()
     assert (repo / ".dockerignore").is_file()
+    # The GitHub claims hold for the workflows this repo ships.
+    assert "`.github/dependabot.yml`" in section
+    assert (repo / ".github" / "dependabot.yml").is_file()
+    deploy = repo / ".github" / "workflows" / "deploy.yml"
+    assert ("`production`" in section) is deploy.exists()
+    if deploy.exists():
+        (job,) = yaml.safe_load(deploy.read_text())["jobs"].values()
+        assert job["environment"] == "production"
     if _answer(repo, "infra") == "kubernetes":
         assert f"`{K8S_NAME}`" in section
 
