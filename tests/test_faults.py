@@ -749,3 +749,13 @@ def test_a_truncated_template_bundle_is_rebuilt(generated, two_versions):
     proc = mlscaffold("update", "--to", "2.0.0", "--repo", str(generated), env=two_versions)
     assert proc.returncode == 0, proc.stderr
     assert _updated(generated)
+
+
+def test_version_is_answered_without_the_slow_imports(store_env):
+    proc = mlscaffold("--version", env=store_env)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("mlscaffold ")
+    with open("/dev/full", "w") as full:
+        proc = mlscaffold("--version", env=store_env, stdout=full)
+    proc.stdout = ""
+    assert "could not be written" in assert_one_error(proc)

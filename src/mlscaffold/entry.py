@@ -6,6 +6,7 @@ copier import) would end in a traceback or a silent kill instead of one `Error:`
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from types import FrameType
@@ -20,6 +21,17 @@ def _raise(signum: int, frame: FrameType | None) -> None:
 def main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _raise)
+    if sys.argv[1:] == ["--version"]:  # answered without importing typer (~40 ms, not ~300)
+        from mlscaffold import __version__
+
+        try:
+            sys.stdout.write(f"mlscaffold {__version__}\n")
+            sys.stdout.flush()
+        except OSError as err:
+            sys.stderr.write(f"Error: The output could not be written: {err.strerror}.\n")
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        return
     try:
         from mlscaffold.cli import run
     except KeyboardInterrupt as exc:
