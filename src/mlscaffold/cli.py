@@ -531,3 +531,105 @@ def workshop_prepare(
             f"{len(wheels)} wheels for {count} platform x Python targets in {kit / 'wheels'}; "
             f"see {kit / 'INSTRUCTIONS.md'}."
         )
+
+
+@workshop_app.command("serve")
+def workshop_serve(
+    kit: Annotated[Path, typer.Argument(metavar="KIT", help="The kit folder to serve.")],
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; 0.0.0.0 for the room's LAN.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8765,
+) -> None:
+    """Serve KIT/wheels as a simple package index (PEP 503) over HTTP, read-only; Ctrl-C stops."""
+    from mlscaffold import DISTRIBUTION, kit_index
+    from mlscaffold.errors import KitError
+
+    faults.set_outcome("nothing was changed")
+    with friendly_errors():
+        wheels = sorted((kit / "wheels").glob("*.whl")) if (kit / "wheels").is_dir() else []
+        if not wheels:
+            raise KitError(f"{kit} holds no wheels (no {kit / 'wheels'}).",
+                           "Give the folder made by mlscaffold workshop prepare.")  # fmt: skip
+        try:
+            server = kit_index.make_server(kit, host, port)
+        except OSError as err:
+            hint = "Choose another --port, or a --host this machine has."
+            problem = f"Cannot listen on {host}:{port}: {err.strerror or err}."
+            raise KitError(problem, hint) from None
+        address = kit_index.room_address(host, server.server_address[1])
+        index = f"http://{address}/simple"
+        trusted = address.rsplit(":", 1)[0].strip("[]")
+        typer.echo(f"Serving {len(wheels)} wheels from {kit} at {index} (read-only).")
+        typer.echo("In each repository, participants run:")
+        typer.echo(f"  uv venv && uv pip install --index-url {index} -e . --group dev")
+        typer.echo("To install mlscaffold itself and uv with only Python:")
+        typer.echo(
+            f"  python -m pip install --index-url {index} --trusted-host {trusted} "
+            f"{DISTRIBUTION} uv"
+        )
+        typer.echo("Ctrl-C stops the server.")
+        sys.stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
+
+@workshop_app.command("verify")
+def workshop_verify(
+    out: Annotated[
+        Path, typer.Argument(metavar="OUT", help="The folder of repositories (mlscaffold batch).")
+    ],
+    kit: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--kit", help="Install offline from this kit (workshop prepare)."),
+    ] = None,
+    workers: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--workers", help="Repositories at a time (default: one per CPU)."),
+    ] = None,
+) -> None:
+    """Install and test every repository in OUT in parallel; one row each: green or red."""
+    import time
+
+    from rich.live import Live
+    from rich.table import Table
+
+    from mlscaffold import verify
+
+    console = _console()
+    faults.set_outcome("nothing was changed outside each repository's .venv")
+
+    def table(repos: list[verify.RepoRun], live: bool) -> Table:
+        shown = Table(title=f"{len(repos)} repositories in {out}")
+        for column in ("repository", "status", "time", "first failing line"):
+            shown.add_column(column, overflow="fold")
+        now = time.perf_counter()
+        for r in repos:
+            seconds = r.seconds if r.done else (now - r.started if r.started else 0.0)
+            colour = {"green": "green", "red": "red"}.get(r.status, "yellow")
+            when = f"{seconds:.0f}s" if r.started else ""
+            shown.add_row(r.name, f"[{colour}]{r.status}[/]", when, r.first_failure)
+        return shown
+
+    with friendly_errors():
+        names = [p.name for p in verify.find_repos(out)]
+        repos_seen: dict[str, verify.RepoRun] = {}
+        placeholder = [verify.RepoRun(n, out / n) for n in names]
+        with Live(table(placeholder, True), console=console, transient=True,
+                  refresh_per_second=2) as live:  # fmt: skip
+
+            def changed(repo: verify.RepoRun) -> None:
+                repos_seen[repo.name] = repo
+                current = [repos_seen.get(r.name, r) for r in placeholder]
+                live.update(table(current, True))
+
+            repos = verify.run(out, kit=kit, workers=workers, changed=changed)
+        console.print(table(repos, False))
+        red = [r for r in repos if r.status == "red"]
+        if red:
+            _error(f"{len(red)} of {len(repos)} repositories are red (see the table).")
+            raise typer.Exit(EXIT_FAILED)

@@ -67,6 +67,19 @@ def offline_packages(kit: Path | None = None) -> Result:
     return Result("uv cache", False, f"{cache} is empty", fix)
 
 
+def kit_coverage(kit: Path) -> Result:
+    """Does the kit hold this laptop's platform and Python (its kit.json targets)?"""
+    from mlscaffold import kit_index
+
+    here, python = kit_index.this_platform(), kit_index.this_python()
+    covered, detail = kit_index.coverage(kit, here, python)
+    if covered:
+        return Result("kit platform", True, f"covers this laptop: {detail}")
+    wanted = f"--platform {here.key} --python {python}" if here else "a supported laptop"
+    return Result("kit platform", False, detail,
+                  f"Ask the facilitator for a kit made with {wanted}.")  # fmt: skip
+
+
 def port_free(name: str, port: int, host: str = "127.0.0.1") -> Result:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         try:
@@ -84,6 +97,7 @@ def run_all(kit: Path | None = None) -> list[Result]:
         tool("git", "Install git (apt install git / brew install git)."),
         free_disk,
         lambda: offline_packages(kit),
+        *([lambda: kit_coverage(kit)] if kit is not None else []),
         *[lambda n=n, p=p: port_free(n, p) for n, p in UI_PORTS.items()],
     ]
     return [check() for check in checks]

@@ -1,0 +1,281 @@
+"""The workshop kit for a real room: several platforms, the served index, verify, doctor --kit.
+
+The e2e tests share one NARROW kit (Prefect without dbt, this platform plus Windows, this
+Python), built once through the CLI with a relative --out; the full kit is a benchmark
+(benchmarks/kit_build.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mlscaffold import cli, doctor, kit_index, verify
+from mlscaffold.errors import InvalidAnswerError
+
+runner = CliRunner()
+OTHER = "windows-amd64"  # the platform the narrow kit adds to this machine's
+NOT_IN_KIT = "macos-arm64"
+
+
+def _wheel_names(kit: Path) -> list[str]:
+    return sorted(p.name for p in (kit / "wheels").glob("*.whl"))
+
+
+# ---- fast tests: no network ----
+
+
+def test_platform_and_python_flags_are_checked():
+    assert kit_index.parse_platform("macOS-arm64").key == "macos-arm64"
+    with pytest.raises(InvalidAnswerError, match="must be one of: manylinux-x86_64"):
+        kit_index.parse_platform("solaris-sparc")
+    with pytest.raises(InvalidAnswerError, match=r"3\.11, 3\.12, 3\.13"):
+        kit_index.parse_python("3.10")
+    result = runner.invoke(
+        cli.app, ["workshop", "prepare", "--out", "kit", "--platform", "solaris"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.count("Error:") == 1
+    assert "--platform got 'solaris'" in result.stderr
+
+
+def test_targets_accept_only_their_wheels():
+    windows = kit_index.Target(kit_index.PLATFORMS["windows-amd64"], "3.12")
+    linux = kit_index.Target(kit_index.PLATFORMS["manylinux-x86_64"], "3.12")
+    mac_arm = kit_index.Target(kit_index.PLATFORMS["macos-arm64"], "3.12")
+    assert windows.accepts("numpy-2.1.3-cp312-cp312-win_amd64.whl")
+    assert not windows.accepts("numpy-2.1.3-cp311-cp311-win_amd64.whl")
+    assert not linux.accepts("numpy-2.1.3-cp312-cp312-win_amd64.whl")
+    assert linux.accepts("numpy-2.1.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl")
+    assert not linux.accepts("x-1.0-cp312-cp312-manylinux_2_34_x86_64.whl")  # glibc too new
+    assert linux.accepts("cryptography-44.0.0-cp39-abi3-manylinux_2_28_x86_64.whl")
+    assert mac_arm.accepts("uv-0.5.0-py3-none-macosx_11_0_arm64.whl")
+    assert not mac_arm.accepts("x-1.0-cp312-cp312-macosx_14_0_arm64.whl")  # macOS 12 must work
+    for target in (windows, linux, mac_arm):
+        assert target.accepts("typer-0.16.0-py3-none-any.whl")
+    assert kit_index.this_platform("darwin", "arm64") == kit_index.PLATFORMS["macos-arm64"]
+    assert kit_index.this_platform("win32", "AMD64") == kit_index.PLATFORMS["windows-amd64"]
+    assert kit_index.this_platform("sunos5", "sparc") is None
+
+
+def test_first_failing_line():
+    output = "..F\nE   assert 1 == 2\nFAILED tests/test_x.py::test_y - assert 1 == 2\n1 failed\n"
+    assert verify.first_failing_line(output) == "FAILED tests/test_x.py::test_y - assert 1 == 2"
+    assert verify.first_failing_line("E   ImportError: no x\n") == "E   ImportError: no x"
+    assert verify.first_failing_line("error: no wheels\n") == "error: no wheels"
+
+
+def _fake_kit(tmp_path: Path, targets: dict[str, dict[str, object]]) -> Path:
+    kit = tmp_path / "kit"
+    (kit / "wheels").mkdir(parents=True)
+    (kit / "kit.json").write_text(json.dumps({"targets": targets}))
+    return kit
+
+
+def test_doctor_says_whether_the_kit_covers_this_laptop(tmp_path):
+    here = kit_index.this_platform()
+    assert here is not None, "this test runs on a platform the kit supports"
+    python = kit_index.this_python()
+    other = next(p for p in kit_index.PLATFORMS.values() if p != here)
+    kit = _fake_kit(tmp_path, {kit_index.Target(other, python).key: {}})
+    missing = doctor.kit_coverage(kit)
+    assert not missing.passed
+    assert f"--platform {here.key} --python {python}" in missing.fix
+    (kit / "kit.json").write_text(json.dumps({"targets": {f"{here.key}-py{python}": {}}}))
+    assert doctor.kit_coverage(kit).passed
+    (kit / "wheels" / "demo-1.0-py3-none-any.whl").write_bytes(b"x")
+    result = runner.invoke(cli.app, ["doctor", "--kit", str(kit)], env={"COLUMNS": "250"})
+    assert "kit platform" in result.stdout
+    assert "covers this laptop" in result.stdout
+
+
+@pytest.fixture
+def served(tmp_path) -> Iterator[tuple[str, Path]]:
+    kit = _fake_kit(tmp_path, {})
+    (kit / "wheels" / "Demo_Pkg-1.0-py3-none-any.whl").write_bytes(b"wheel bytes")
+    (kit / "secret.txt").write_text("not served")
+    server = kit_index.make_server(kit, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", kit
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _get(url: str, method: str = "GET") -> tuple[int, bytes]:
+    request = urllib.request.Request(url, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, b""
+
+
+def test_the_index_is_pep503_and_read_only(served):
+    base, kit = served
+    status, page = _get(f"{base}/simple/")
+    assert status == 200
+    assert b'href="/simple/demo-pkg/"' in page
+    status, page = _get(f"{base}/simple/Demo.Pkg/")  # any spelling of the name
+    digest = hashlib.sha256(b"wheel bytes").hexdigest()
+    assert f"/wheels/Demo_Pkg-1.0-py3-none-any.whl#sha256={digest}".encode() in page
+    assert _get(f"{base}/wheels/Demo_Pkg-1.0-py3-none-any.whl") == (200, b"wheel bytes")
+    assert _get(f"{base}/simple/missing/")[0] == 404
+    assert _get(f"{base}/wheels/..%2Fsecret.txt")[0] == 404
+    assert _get(f"{base}/secret.txt")[0] == 404
+    assert _get(f"{base}/wheels/Demo_Pkg-1.0-py3-none-any.whl", "DELETE")[0] == 405
+    assert (kit / "wheels" / "Demo_Pkg-1.0-py3-none-any.whl").is_file()
+
+
+def test_serve_and_verify_refuse_a_folder_that_is_not_a_kit(tmp_path):
+    result = runner.invoke(cli.app, ["workshop", "serve", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.count("Error:") == 1
+    assert "holds no wheels" in result.stderr
+    result = runner.invoke(cli.app, ["workshop", "verify", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("Error:")
+    assert "holds no generated repositories" in result.stderr
+
+
+# ---- e2e: one narrow kit, built through the CLI ----
+
+
+@pytest.fixture(scope="module")
+def narrow_kit(tmp_path_factory) -> Path:
+    here = kit_index.this_platform()
+    assert here is not None
+    where = tmp_path_factory.mktemp("room")
+    previous = Path.cwd()
+    os.chdir(where)
+    try:  # a relative --out: the kit must land in ./kit, not ./kit/kit
+        result = runner.invoke(
+            cli.app,
+            ["workshop", "prepare", "--out", "kit", "--orchestrator", "prefect", "--no-dbt",
+             "--platform", "this", "--platform", OTHER, "--python", kit_index.this_python()],
+            env={"COLUMNS": "300"},
+        )  # fmt: skip
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 0, result.output
+    kit = where / "kit"
+    assert not (kit / "kit").exists()
+    count = len(_wheel_names(kit))
+    assert count > 50
+    assert f"{count} wheels for 2 platform x Python targets in {kit / 'wheels'}" in " ".join(
+        result.stdout.split()
+    )
+    return kit
+
+
+def _compile(kit: Path, inputs: list[str], target: str, python: str, cwd: Path):
+    import subprocess
+
+    from support import clean_env, uv
+
+    return subprocess.run(
+        [uv(), "pip", "compile", "--quiet", "--no-cache", "--only-binary", ":all:",
+         "--python-platform", kit_index.PLATFORMS[target].uv, "--python-version", python,
+         "--no-index", "--find-links", str(kit / "wheels"), *inputs],
+        cwd=cwd, env=clean_env(), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+@pytest.mark.e2e
+def test_every_target_in_the_kit_resolves_offline(narrow_kit, tmp_path):
+    from support import render_repo
+
+    repo = render_repo(tmp_path, "prefect", name="resolve-demo")
+    tools = tmp_path / "tools.in"
+    tools.write_text("mlscaffold-cli\nuv\nhatchling\neditables\n")
+    targets = kit_index.kit_targets(narrow_kit)
+    here = kit_index.this_platform()
+    assert here is not None
+    assert sorted(targets) == sorted(f"{p}-py{kit_index.this_python()}" for p in (here.key, OTHER))
+    for entry in targets.values():
+        platform, python = str(entry["platform"]), str(entry["python"])
+        for inputs in (["pyproject.toml", "--group", "dev"], [str(tools)]):
+            proc = _compile(narrow_kit, inputs, platform, python, repo)
+            assert proc.returncode == 0, f"{platform} {python} {inputs}: {proc.stderr[-3000:]}"
+    # The check can fail: a platform the kit was not built for does not resolve.
+    proc = _compile(narrow_kit, ["pyproject.toml", "--group", "dev"], NOT_IN_KIT,
+                    kit_index.this_python(), repo)  # fmt: skip
+    assert proc.returncode != 0
+    assert "platform" in proc.stderr
+
+
+@pytest.mark.e2e
+def test_kit_holds_pure_wheels_once_and_every_platforms_tools(narrow_kit):
+    names = _wheel_names(narrow_kit)
+    targets = kit_index.kit_targets(narrow_kit)
+    uses = [set(entry["wheels"]) for entry in targets.values()]  # type: ignore[arg-type]
+    shared = set.intersection(*uses)
+    assert any(n.endswith("-py3-none-any.whl") for n in shared)  # one file serves both
+    assert all(n in names for n in set.union(*uses))
+    assert any(n.startswith("mlscaffold_cli-") for n in shared)
+    assert any(n.startswith("uv-") and n.endswith("win_amd64.whl") for n in names)
+    assert any(n.startswith("uv-") and "manylinux" in n for n in names)
+    text = (narrow_kit / "INSTRUCTIONS.md").read_text()
+    assert "```powershell" in text
+    assert "uv pip install --offline" in text
+    assert "mlscaffold-cli uv" in text
+    assert kit_index.read_manifest(narrow_kit)["repositories"] == ["prefect"]
+
+
+@pytest.mark.e2e
+def test_a_repo_installs_through_the_served_index(narrow_kit, tmp_path):
+    from support import clean_env, render_repo, run, uv
+
+    server = kit_index.make_server(narrow_kit, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    index = f"http://127.0.0.1:{server.server_address[1]}/simple"
+    try:
+        repo = render_repo(tmp_path, "prefect", name="served-demo")
+        env = clean_env(UV_CACHE_DIR=str(tmp_path / "empty-cache"))
+        for name in ("UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_INDEX", "UV_FIND_LINKS",
+                     "UV_DEFAULT_INDEX", "UV_OFFLINE"):  # fmt: skip
+            env.pop(name, None)
+        run([uv(), "venv", "--quiet"], repo, env=env)
+        run([uv(), "pip", "install", "--quiet", "--no-cache", "--index-url", index,
+             "-e", ".", "--group", "dev"], repo, env=env)  # fmt: skip
+        run([uv(), "run", "--no-sync", "python", "-c", "import prefect, pytest"], repo, env=env)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.e2e
+def test_verify_reports_green_and_red_repos(narrow_kit, tmp_path):
+    from support import render_repo
+
+    out = tmp_path / "out"
+    out.mkdir()
+    render_repo(out, "prefect", name="team-green")
+    red = render_repo(out, "prefect", name="team-red")
+    (red / "tests" / "test_broken.py").write_text(
+        "def test_broken():\n    assert 1 + 1 == 3, 'broken on purpose'\n"
+    )
+    result = runner.invoke(
+        cli.app,
+        ["workshop", "verify", str(out), "--kit", str(narrow_kit), "--workers", "2"],
+        env={"COLUMNS": "300"},
+    )
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == "Error: 1 of 2 repositories are red (see the table)."
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines()
+            if line.count("│") >= 4 and "team-" in line}  # fmt: skip
+    assert "green" in rows["team-green"]
+    assert "red" in rows["team-red"]
+    assert "FAILED tests/test_broken.py::test_broken" in rows["team-red"]
