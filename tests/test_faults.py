@@ -29,7 +29,8 @@ from mlscaffold.naming import normalise
 from support import BIN, ROOT, clean_env
 
 MLSCAFFOLD = str(BIN / "mlscaffold")
-STAGING = ".mlscaffold-staging"
+STAGING = ".mlscaffold-staging"  # the marker file inside every staging folder
+TAG = "mlscaffold-staging-"  # in every staging folder's name: .NAME.mlscaffold-staging-XXXX
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -185,7 +186,7 @@ def test_a_missing_output_dir_is_created_and_removed_again_on_failure(tmp_path, 
         [MLSCAFFOLD, "new", "team-o", "--defaults", "--no-git", "-o", str(out2)],
         env=store_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    _wait_for(lambda: any(out2.glob(f".team-o.*{STAGING}*")) if out2.exists() else False, proc)
+    _wait_for(lambda: any(out2.glob(f".team-o.{TAG}*")) if out2.exists() else False, proc)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     if proc.returncode == 0:  # finished first: then it must be whole
@@ -246,33 +247,37 @@ def test_a_signal_during_new_leaves_nothing_or_everything(tmp_path, store_env, s
             assert tree(out) == {}
         else:
             assert (out / "team-sig" / ".git").is_dir()
-    assert not list(out.glob(f".*{STAGING}*"))
+    assert not list(out.glob(f".*{TAG}*"))
 
 
 def test_staging_left_by_sigkill_is_cleaned_by_the_next_run(tmp_path, store_env):
     out = tmp_path / "out"
     out.mkdir()
-    proc = subprocess.Popen(
-        [MLSCAFFOLD, "new", "team-k", "--defaults", "-o", str(out)],
-        env=store_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    _wait_for(lambda: any(p.is_dir() for p in out.glob(f".team-k.{STAGING}*")), proc)  # type: ignore[arg-type]
-    proc.kill()
-    proc.wait()
-    left = list(out.glob(f".team-k.{STAGING}*"))
-    if not left:
-        pytest.skip("the render finished before SIGKILL landed")
+    left: list[Path] = []
+    for _ in range(3):  # SIGKILL right after the staging folder appears
+        shutil.rmtree(out / "team-k", ignore_errors=True)
+        proc = subprocess.Popen(
+            [MLSCAFFOLD, "new", "team-k", "--defaults", "-o", str(out)],
+            env=store_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        _wait_for(lambda: any(out.glob(f".team-k.{TAG}*")), proc)  # type: ignore[arg-type]
+        proc.kill()
+        proc.wait()
+        left = list(out.glob(f".team-k.{TAG}*"))
+        if left:
+            break
+    assert left, "the staging folder was never caught before SIGKILL"
     assert (left[0] / STAGING).is_file()  # recognisable: it carries the marker
     shutil.rmtree(out / "team-k", ignore_errors=True)
     again = mlscaffold("new", "team-k", "--defaults", "-o", str(out), env=store_env)
     assert again.returncode == 0, again.stderr
-    assert not list(out.glob(f".team-k.{STAGING}*"))
+    assert not list(out.glob(f".team-k.{TAG}*"))
 
 
 def test_a_foreign_folder_that_looks_like_staging_is_never_removed(tmp_path, store_env):
     out = tmp_path / "out"
     out.mkdir()
-    theirs = out / f".team-f.{STAGING}-theirs"
+    theirs = out / f".team-f.{TAG}theirs"  # our naming, but no marker: not provably ours
     theirs.mkdir()
     (theirs / "notes.txt").write_text("not mlscaffold's\n")
     made = mlscaffold("new", "team-f", "--defaults", "--no-git", "-o", str(out), env=store_env)
@@ -301,7 +306,7 @@ def test_batch_interrupted_stops_queued_rows_and_says_what_was_made(tmp_path, st
     assert len(made) < 40
     for name in made:  # every repo that exists is whole
         assert (out / name / ".git").is_dir(), name
-    assert not list(out.glob(f".*{STAGING}*"))
+    assert not list(out.glob(f".*{TAG}*"))
 
 
 # ---- missing binaries, closed streams, encodings ----
