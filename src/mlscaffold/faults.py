@@ -143,6 +143,19 @@ def staging(parent: Path, prefix: str) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def temp_inside(folder: Path) -> Iterator[None]:
+    """Send every temporary folder (Copier's included) into `folder` while the block runs, so
+    whatever a signal interrupts is removed with our own staging folder."""
+    folder.mkdir(exist_ok=True)
+    previous = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = previous
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

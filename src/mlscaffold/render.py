@@ -94,7 +94,10 @@ def render(plan: Plan) -> Result:
         )
     created = _make_parents(plan.target.parent)
     try:
-        with faults.staging(plan.target.parent, f".{plan.names.project}.{STAGING_TAG}") as staging:
+        with (
+            faults.staging(plan.target.parent, f".{plan.names.project}.{STAGING_TAG}") as staging,
+            faults.temp_inside(staging / ".tmp"),
+        ):
             out = staging / plan.names.project
             commands: dict[str, str] = {}
             _render_into(plan, out, commands)

@@ -17,49 +17,38 @@ The only module besides render.py importing copier.
 
 from __future__ import annotations
 
-import difflib
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from packaging.version import InvalidVersion, Version
 
-from mlscaffold import DISTRIBUTION, UPGRADE, faults, shell, store
-from mlscaffold.decide import recommend
-from mlscaffold.decision import decision_record
-from mlscaffold.errors import MlscaffoldError, RenderError, UpdateError
+from mlscaffold import DISTRIBUTION, UPGRADE, faults, store
+from mlscaffold.errors import MlscaffoldError, UpdateError
 from mlscaffold.models import Orchestrator
 from mlscaffold.questions import BY_KEY, CATALOGUE, resolve
-from mlscaffold.render import DECISION_RECORD, template_root
+from mlscaffold.render import ANSWERS_FILE, template_root
+from mlscaffold.update_git import (
+    apply_to_user_tree,
+    git_bytes,
+    git_dir,
+    git_location,
+    require_clean_git,
+    run,
+)
+from mlscaffold.update_merge import (
+    CONFLICT_MARKER,
+    Change,
+    UpdateReport,
+    apply,
+    find_conflicts,
+    list_changes,
+)
 
-ANSWERS_FILE = ".copier-answers.yml"
-CONFLICT_MARKER = "<<<<<<< "
-TEMPLATE_SUFFIX = ".template-version"
-RENAME_SIMILARITY = 0.6
+__all__ = ["CONFLICT_MARKER", "Change", "Status", "UpdateReport", "parse_data", "status", "update"]
 STAGING_PREFIX = "mlscaffold-update-"
-ORIGINAL_STATUS = "Status: accepted. Written by `mlscaffold new`; edit freely."
-
-
-@dataclass
-class Change:
-    path: str
-    kind: Literal["added", "changed", "removed"]
-
-
-@dataclass
-class UpdateReport:
-    from_version: str
-    to_version: str
-    changes: list[Change] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)  # edited files the template removed
-    carried: list[tuple[str, str]] = field(default_factory=list)  # (old, new) renamed + edited
-    conflicts: list[str] = field(default_factory=list)
-    # Changed by both sides and not mergeable (binary): the user's kept, the template's beside it.
-    overwritten: list[str] = field(default_factory=list)
-    diff: str = ""
-    decision_added: str = ""  # the new decision record, when the orchestrator changed
 
 
 @dataclass(frozen=True)
@@ -138,15 +127,15 @@ def update(
     """
     repo = _existing_folder(repo)
     answers = read_answers(repo)
-    top, rel = _git_location(repo)
+    top, rel = git_location(repo)
     with faults.file_lock(
-        _git_dir(top) / "mlscaffold-update.lock",
+        git_dir(top) / "mlscaffold-update.lock",
         UpdateError(
             f"Another `mlscaffold update` is running on {repo}.",
             "Wait for it to finish, then run this again.",
         ),
     ):
-        head = _require_clean_git(top, rel)
+        head = require_clean_git(top, rel)
         changes = _validated_changes(answers, data or {}, orchestrator)
         installed = store.ensure(template_root())
         store.repair()
@@ -176,26 +165,27 @@ def update(
         if target == old and all(answers.get(k) == v for k, v in changes.items()):
             return UpdateReport(old, target)
 
-        with faults.staging(Path(tempfile.gettempdir()), STAGING_PREFIX) as tmp:
+        with (
+            faults.staging(Path(tempfile.gettempdir()), STAGING_PREFIX) as tmp,
+            faults.temp_inside(tmp / "tmp"),
+        ):
             clone = tmp / "clone"
-            _run(["git", "clone", "--quiet", "--no-hardlinks", str(top), str(clone)], top)
+            run(["git", "clone", "--quiet", "--no-hardlinks", str(top), str(clone)], top)
             work = clone / rel
-            report = _apply(work, tmp, answers, old, target, changes, conflict)
-            _run(["git", "add", "--all", "--", rel.as_posix()], clone)
-            report.changes = _changes(clone, rel)
-            report.conflicts = _conflicts(work, report.changes) + report.overwritten
-            patch = _git_bytes(
-                ["diff", "--cached", "--binary", "HEAD", "--", rel.as_posix()], clone
-            )
+            report = apply(work, tmp, answers, old, target, changes, conflict)
+            run(["git", "add", "--all", "--", rel.as_posix()], clone)
+            report.changes = list_changes(clone, rel)
+            report.conflicts = find_conflicts(work, report.changes) + report.overwritten
+            patch = git_bytes(["diff", "--cached", "--binary", "HEAD", "--", rel.as_posix()], clone)
             if dry_run:
-                report.diff = _run(
+                report.diff = run(
                     ["git", "diff", "--cached", "--stat", "--patch", "HEAD", "--", rel.as_posix()],
                     clone,
                 )
                 return report
             if patch:
                 paths = [(rel / c.path).as_posix() for c in report.changes]
-                _apply_to_user_tree(top, rel, clone, paths, head, patch)
+                apply_to_user_tree(top, rel, clone, paths, head, patch)
         return report
 
 
@@ -234,333 +224,3 @@ def _validated_changes(
     if orchestrator is not None:
         changes["orchestrator"] = orchestrator.value
     return changes
-
-
-def _apply_to_user_tree(
-    top: Path, rel: Path, clone: Path, paths: list[str], head: str, patch: bytes
-) -> None:
-    """One `git apply`, only onto the exact state the update started from.
-
-    git refuses the whole patch if any file it touches differs from what the clone started
-    from (the user saved something meanwhile). If writing fails half-way (disk full), every
-    file that now holds what the update wrote is put back as it was; anything else is left.
-    """
-    with faults.signals_deferred():  # a Ctrl-C now waits the few milliseconds this takes
-        if _run(["git", "rev-parse", "HEAD"], top) != head:
-            raise UpdateError(
-                "A commit was made while the update ran; nothing was applied.",
-                "Run `mlscaffold update` again.",
-            )
-        dirty = _dirty_files(top, rel)
-        if dirty:
-            raise UpdateError(
-                f"Files changed while the update ran ({_listing(dirty)}); nothing was applied, "
-                "your changes are untouched.",
-                "Commit or stash them, then run `mlscaffold update` again.",
-            )
-        before = {p: _read_or_none(top / p) for p in paths}
-        proc = shell.completed(
-            ["git", "apply", "--binary", "--whitespace=nowarn", "-"],
-            top,
-            text=False,
-            new_session=True,  # the terminal's Ctrl-C must not cut git apply in half
-            stdin=patch,
-        )
-        if proc.returncode == 0:
-            faults.set_outcome(f"the update was applied to {top / rel}; review it with `git diff`")
-            return
-        detail = proc.stderr.decode(errors="replace").strip().splitlines()
-        reason = faults.shorten(detail[-1] if detail else "git apply failed", 160)
-        ours = [p for p in paths if _read_or_none(top / p) == _read_or_none(clone / p) != before[p]]
-        if not ours:
-            raise UpdateError(
-                f"Your files changed while the update ran; nothing was applied ({reason}).",
-                "Commit or stash your work, then run `mlscaffold update` again.",
-            )
-        try:
-            for path in ours:
-                _put_back(top / path, before[path])
-        except OSError:
-            raise UpdateError(
-                f"Applying the update failed half-way ({reason}) and could not be undone.",
-                f"Free some space, then run `git checkout -- {' '.join(ours[:5])}`.",
-            ) from None
-        raise UpdateError(
-            f"Applying the update failed ({reason}); the files it had written were put back.",
-            "Fix the cause (e.g. free disk space) and run `mlscaffold update` again.",
-        )
-
-
-def _read_or_none(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes() if path.is_file() and not path.is_symlink() else None
-    except OSError:
-        return None
-
-
-def _put_back(path: Path, content: bytes | None) -> None:
-    if content is None:
-        path.unlink(missing_ok=True)
-    else:
-        path.write_bytes(content)
-
-
-def _apply(
-    repo: Path,
-    scratch: Path,
-    answers: dict[str, Any],
-    old: str,
-    target: str,
-    changes: Mapping[str, object],
-    conflict: Literal["inline", "rej"],
-) -> UpdateReport:
-    """Run Copier's update in `repo` (the private clone) and guard the edits Copier drops."""
-    import copier
-
-    old_answers = {k: v for k, v in answers.items() if not k.startswith("_")}
-    new_answers = {**old_answers, **changes}
-    before = _render(scratch / "old", old, old_answers)
-    after = _render(scratch / "new", target, new_answers)
-    removed = sorted(set(before) - set(after) - {ANSWERS_FILE})
-    added = sorted(set(after) - set(before))
-    # Edited files the new template removes: Copier would drop the edit.
-    edited = {
-        path: (repo / path).read_bytes()
-        for path in removed
-        if (repo / path).is_file() and (repo / path).read_bytes() != before[path]
-    }
-    renames = {path: _renamed_to(before[path], after, added) for path in edited}
-    # Files the user and the template both changed: Copier may overwrite a binary one.
-    both = {
-        path: (repo / path).read_bytes()
-        for path in set(before) & set(after) - {ANSWERS_FILE}
-        if before[path] != after[path]
-        and (repo / path).is_file()
-        and (repo / path).read_bytes() not in (before[path], after[path])
-    }
-    try:
-        copier.run_update(
-            str(repo),
-            data=dict(changes),
-            vcs_ref=target,
-            defaults=True,
-            overwrite=True,
-            skip_answered=True,
-            conflict=conflict,
-            quiet=True,
-            unsafe=True,
-        )
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except Exception as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise RenderError(f"Copier could not update: {first}", "Nothing was changed.") from err
-
-    report = UpdateReport(old, target)
-    for path, content in edited.items():
-        new_name = renames[path]
-        if new_name is None:
-            _write(repo / path, content)
-            report.kept.append(path)
-        else:
-            merged = _merge_file(repo / new_name, before[path], content)
-            _write(repo / new_name, merged)
-            (repo / path).unlink(missing_ok=True)
-            report.carried.append((path, new_name))
-    for path, content in both.items():
-        if (repo / path).is_file() and (repo / path).read_bytes() == after[path]:
-            # Copier replaced the user's version: put it back, offer the template's beside it.
-            _write(repo / path, content)
-            _write(repo / f"{path}{TEMPLATE_SUFFIX}", after[path])
-            report.overwritten.append(path)
-    if "orchestrator" in changes and changes["orchestrator"] != answers.get("orchestrator"):
-        report.decision_added = _record_switch(repo, new_answers, str(answers["orchestrator"]))
-    return report
-
-
-def _render(dst: Path, version: str, answers: Mapping[str, object]) -> dict[str, bytes]:
-    import copier
-
-    try:
-        copier.run_copy(
-            store.spec(), str(dst), data=dict(answers), vcs_ref=version, defaults=True,
-            quiet=True, unsafe=True,
-        )  # fmt: skip
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except Exception as err:  # Copier's and plumbum's errors share no useful base class
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise RenderError(
-            f"Copier could not render template {version}: {faults.shorten(first, 160)}",
-            "Nothing was changed. Run `mlscaffold doctor`; if the store is damaged, delete it.",
-        ) from err
-    return {str(p.relative_to(dst)): p.read_bytes() for p in dst.rglob("*") if p.is_file()}
-
-
-def _renamed_to(content: bytes, after: Mapping[str, bytes], added: list[str]) -> str | None:
-    """The added file most like `content`, if alike enough to call it a rename."""
-    try:
-        text = content.decode()
-    except UnicodeDecodeError:
-        return None
-    best, best_ratio = None, RENAME_SIMILARITY
-    for candidate in added:
-        try:
-            other = after[candidate].decode()
-        except UnicodeDecodeError:
-            continue
-        ratio = difflib.SequenceMatcher(None, text, other).ratio()
-        if ratio >= best_ratio:
-            best, best_ratio = candidate, ratio
-    return best
-
-
-def _merge_file(current: Path, base: bytes, mine: bytes) -> bytes:
-    """Three-way merge of the user's edit (base -> mine) into the renamed file."""
-    with tempfile.TemporaryDirectory() as tmp:
-        base_path, mine_path = Path(tmp) / "base", Path(tmp) / "mine"
-        base_path.write_bytes(base)
-        mine_path.write_bytes(mine)
-        ours = current.read_bytes() if current.exists() else base
-        ours_path = Path(tmp) / "ours"
-        ours_path.write_bytes(ours)
-        proc = shell.completed(
-            ["git", "merge-file", "-p", "-L", "template", "-L", "old template", "-L", "yours",
-             str(ours_path), str(base_path), str(mine_path)],
-            None,
-            text=False,
-        )  # fmt: skip
-        if proc.returncode < 0 or proc.returncode > 127:
-            raise RenderError("git merge-file failed.", "Nothing was changed.")
-        return bytes(proc.stdout)
-
-
-def _write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-
-
-def _record_switch(repo: Path, answers: Mapping[str, object], previous: str) -> str:
-    """A new decision record for the switch; the first record is the user's, never rewritten.
-
-    Only its "Status" line, if still the one mlscaffold wrote, is marked as superseded.
-    """
-    resolved = resolve({k: v for k, v in answers.items() if k in BY_KEY and v is not None})
-    chosen = Orchestrator(str(answers["orchestrator"]))
-    folder = repo / DECISION_RECORD.parent
-    numbers = [int(p.name[:4]) for p in folder.glob("[0-9][0-9][0-9][0-9]-*.md")]
-    number = max(numbers, default=0) + 1
-    name = f"{number:04d}-switch-to-{chosen.value}.md"
-    body = decision_record(resolved, recommend(resolved), chosen)
-    rest = body.partition("\n")[2]
-    heading = (
-        f"# {number}. Orchestrator: switch from {Orchestrator(previous).label} to {chosen.label}"
-    )
-    supersedes = f"Supersedes [{DECISION_RECORD.name}]({DECISION_RECORD.name})."
-    _write(folder / name, f"{heading}\n\n{supersedes}\n{rest}".encode())
-    first = repo / DECISION_RECORD
-    if first.is_file():
-        text = first.read_text(errors="replace")
-        if ORIGINAL_STATUS in text:
-            first.write_text(
-                text.replace(ORIGINAL_STATUS, f"Status: superseded by [{name}]({name}).", 1)
-            )
-    return str(DECISION_RECORD.parent / name)
-
-
-def _changes(clone: Path, rel: Path) -> list[Change]:
-    """What the update changes, from the staged clone, relative to the generated repo."""
-    out = []
-    listing = _run(["git", "diff", "--cached", "--name-status", "--no-renames", "HEAD", "--",
-                    rel.as_posix()], clone)  # fmt: skip
-    kinds: dict[str, Literal["added", "changed", "removed"]] = {
-        "A": "added",
-        "D": "removed",
-    }
-    for line in listing.splitlines():
-        code, _, name = line.partition("\t")
-        path = Path(name).relative_to(rel).as_posix() if rel != Path(".") else name
-        out.append(Change(path, kinds.get(code[:1], "changed")))
-    return out
-
-
-def _conflicts(repo: Path, changes: list[Change]) -> list[str]:
-    found = []
-    for change in changes:
-        path = repo / change.path
-        if change.kind == "removed" or not path.is_file():
-            continue
-        if path.suffix == ".rej":
-            found.append(change.path)
-            continue
-        try:
-            text = path.read_text()
-        except UnicodeDecodeError:
-            continue
-        if any(line.startswith(CONFLICT_MARKER) for line in text.splitlines()):
-            found.append(change.path)
-    return found
-
-
-def _git_location(repo: Path) -> tuple[Path, Path]:
-    """The git top level holding `repo`, and `repo` relative to it (`.` for its own repo)."""
-    proc = shell.completed(["git", "rev-parse", "--show-toplevel"], repo)
-    if proc.returncode != 0:
-        raise UpdateError(
-            f"{repo} is not in a git repository.",
-            "Run `git init && git add -A && git commit -m init` first, so the update can be "
-            "reviewed and undone with git.",
-        )
-    top = Path(proc.stdout.strip()).resolve()
-    return top, repo.relative_to(top) if repo != top else Path(".")
-
-
-def _git_dir(top: Path) -> Path:
-    found = Path(_run(["git", "rev-parse", "--git-dir"], top))
-    return found if found.is_absolute() else top / found
-
-
-def _dirty_files(top: Path, rel: Path) -> list[str]:
-    """Every tracked change, staged change and untracked non-ignored file under `rel`."""
-    porcelain = _run(["git", "status", "--porcelain", "--untracked-files=all", "--",
-                      rel.as_posix()], top, strip=False)  # fmt: skip
-    return [
-        line[3:] + (" (untracked)" if line.startswith("??") else "")
-        for line in porcelain.splitlines()
-        if line.strip()
-    ]
-
-
-def _listing(paths: list[str], most: int = 5) -> str:
-    shown = ", ".join(faults.shorten(p, 80) for p in paths[:most])
-    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
-
-
-def _require_clean_git(top: Path, rel: Path) -> str:
-    """The HEAD the update starts from; refuse uncommitted work, naming it."""
-    dirty = _dirty_files(top, rel)
-    if dirty:
-        raise UpdateError(
-            f"The working tree has uncommitted changes: {_listing(dirty)}.",
-            "Commit them (git add -A && git commit) or stash them (git stash -u) first, so the "
-            "update can be reviewed and undone with git.",
-        )
-    proc = shell.completed(["git", "rev-parse", "--verify", "--quiet", "HEAD"], top)
-    if proc.returncode != 0:
-        raise UpdateError(
-            "The repository has no commit yet.",
-            "Commit the generated files first: git add -A && git commit -m init",
-        )
-    return str(proc.stdout).strip()
-
-
-def _run(cmd: list[str], cwd: Path, strip: bool = True) -> str:
-    out = shell.run(cmd, cwd, UpdateError, "Check the repository with `git status`.")
-    return out.strip() if strip else out
-
-
-def _git_bytes(args: list[str], cwd: Path) -> bytes:
-    proc = shell.completed(["git", *args], cwd, text=False)
-    if proc.returncode != 0:
-        raise UpdateError(f"git {args[0]} failed in the update's clone.", "Nothing was changed.")
-    return bytes(proc.stdout)

@@ -1,0 +1,243 @@
+"""The template side of `mlscaffold update`, run inside the private clone: Copier's three-way
+merge, plus the guards for the edits Copier would drop (a file the template deletes or renames,
+a binary both sides changed) and the decision record for an orchestrator switch."""
+
+from __future__ import annotations
+
+import difflib
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from mlscaffold import faults, shell, store
+from mlscaffold.decide import recommend
+from mlscaffold.decision import decision_record
+from mlscaffold.errors import RenderError
+from mlscaffold.models import Orchestrator
+from mlscaffold.questions import BY_KEY, resolve
+from mlscaffold.render import ANSWERS_FILE, DECISION_RECORD
+from mlscaffold.update_git import run
+
+CONFLICT_MARKER = "<<<<<<< "
+TEMPLATE_SUFFIX = ".template-version"
+RENAME_SIMILARITY = 0.6
+ORIGINAL_STATUS = "Status: accepted. Written by `mlscaffold new`; edit freely."
+
+
+@dataclass
+class Change:
+    path: str
+    kind: Literal["added", "changed", "removed"]
+
+
+@dataclass
+class UpdateReport:
+    from_version: str
+    to_version: str
+    changes: list[Change] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # edited files the template removed
+    carried: list[tuple[str, str]] = field(default_factory=list)  # (old, new) renamed + edited
+    conflicts: list[str] = field(default_factory=list)
+    # Changed by both sides and not mergeable (binary): the user's kept, the template's beside it.
+    overwritten: list[str] = field(default_factory=list)
+    diff: str = ""
+    decision_added: str = ""  # the new decision record, when the orchestrator changed
+
+
+def apply(
+    repo: Path,
+    scratch: Path,
+    answers: dict[str, Any],
+    old: str,
+    target: str,
+    changes: Mapping[str, object],
+    conflict: Literal["inline", "rej"],
+) -> UpdateReport:
+    """Run Copier's update in `repo` (the private clone) and guard the edits Copier drops."""
+    import copier
+
+    old_answers = {k: v for k, v in answers.items() if not k.startswith("_")}
+    new_answers = {**old_answers, **changes}
+    before = render(scratch / "old", old, old_answers)
+    after = render(scratch / "new", target, new_answers)
+    removed = sorted(set(before) - set(after) - {ANSWERS_FILE})
+    added = sorted(set(after) - set(before))
+    # Edited files the new template removes: Copier would drop the edit.
+    edited = {
+        path: (repo / path).read_bytes()
+        for path in removed
+        if (repo / path).is_file() and (repo / path).read_bytes() != before[path]
+    }
+    renames = {path: renamed_to(before[path], after, added) for path in edited}
+    # Files the user and the template both changed: Copier may overwrite a binary one.
+    both = {
+        path: (repo / path).read_bytes()
+        for path in set(before) & set(after) - {ANSWERS_FILE}
+        if before[path] != after[path]
+        and (repo / path).is_file()
+        and (repo / path).read_bytes() not in (before[path], after[path])
+    }
+    try:
+        copier.run_update(
+            str(repo),
+            data=dict(changes),
+            vcs_ref=target,
+            defaults=True,
+            overwrite=True,
+            skip_answered=True,
+            conflict=conflict,
+            quiet=True,
+            unsafe=True,
+        )
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise RenderError(f"Copier could not update: {first}", "Nothing was changed.") from err
+
+    report = UpdateReport(old, target)
+    for path, content in edited.items():
+        new_name = renames[path]
+        if new_name is None:
+            write(repo / path, content)
+            report.kept.append(path)
+        else:
+            merged = merge_file(repo / new_name, before[path], content)
+            write(repo / new_name, merged)
+            (repo / path).unlink(missing_ok=True)
+            report.carried.append((path, new_name))
+    for path, content in both.items():
+        if (repo / path).is_file() and (repo / path).read_bytes() == after[path]:
+            # Copier replaced the user's version: put it back, offer the template's beside it.
+            write(repo / path, content)
+            write(repo / f"{path}{TEMPLATE_SUFFIX}", after[path])
+            report.overwritten.append(path)
+    if "orchestrator" in changes and changes["orchestrator"] != answers.get("orchestrator"):
+        report.decision_added = record_switch(repo, new_answers, str(answers["orchestrator"]))
+    return report
+
+
+def render(dst: Path, version: str, answers: Mapping[str, object]) -> dict[str, bytes]:
+    import copier
+
+    try:
+        copier.run_copy(
+            store.spec(), str(dst), data=dict(answers), vcs_ref=version, defaults=True,
+            quiet=True, unsafe=True,
+        )  # fmt: skip
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as err:  # Copier's and plumbum's errors share no useful base class
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise RenderError(
+            f"Copier could not render template {version}: {faults.shorten(first, 160)}",
+            "Nothing was changed. Run `mlscaffold doctor`; if the store is damaged, delete it.",
+        ) from err
+    return {str(p.relative_to(dst)): p.read_bytes() for p in dst.rglob("*") if p.is_file()}
+
+
+def renamed_to(content: bytes, after: Mapping[str, bytes], added: list[str]) -> str | None:
+    """The added file most like `content`, if alike enough to call it a rename."""
+    try:
+        text = content.decode()
+    except UnicodeDecodeError:
+        return None
+    best, best_ratio = None, RENAME_SIMILARITY
+    for candidate in added:
+        try:
+            other = after[candidate].decode()
+        except UnicodeDecodeError:
+            continue
+        ratio = difflib.SequenceMatcher(None, text, other).ratio()
+        if ratio >= best_ratio:
+            best, best_ratio = candidate, ratio
+    return best
+
+
+def merge_file(current: Path, base: bytes, mine: bytes) -> bytes:
+    """Three-way merge of the user's edit (base -> mine) into the renamed file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base_path, mine_path = Path(tmp) / "base", Path(tmp) / "mine"
+        base_path.write_bytes(base)
+        mine_path.write_bytes(mine)
+        ours = current.read_bytes() if current.exists() else base
+        ours_path = Path(tmp) / "ours"
+        ours_path.write_bytes(ours)
+        proc = shell.completed(
+            ["git", "merge-file", "-p", "-L", "template", "-L", "old template", "-L", "yours",
+             str(ours_path), str(base_path), str(mine_path)],
+            None,
+            text=False,
+        )  # fmt: skip
+        if proc.returncode < 0 or proc.returncode > 127:
+            raise RenderError("git merge-file failed.", "Nothing was changed.")
+        return bytes(proc.stdout)
+
+
+def write(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+def record_switch(repo: Path, answers: Mapping[str, object], previous: str) -> str:
+    """A new decision record for the switch; the first record is the user's, never rewritten.
+
+    Only its "Status" line, if still the one mlscaffold wrote, is marked as superseded.
+    """
+    resolved = resolve({k: v for k, v in answers.items() if k in BY_KEY and v is not None})
+    chosen = Orchestrator(str(answers["orchestrator"]))
+    folder = repo / DECISION_RECORD.parent
+    numbers = [int(p.name[:4]) for p in folder.glob("[0-9][0-9][0-9][0-9]-*.md")]
+    number = max(numbers, default=0) + 1
+    name = f"{number:04d}-switch-to-{chosen.value}.md"
+    body = decision_record(resolved, recommend(resolved), chosen)
+    rest = body.partition("\n")[2]
+    heading = (
+        f"# {number}. Orchestrator: switch from {Orchestrator(previous).label} to {chosen.label}"
+    )
+    supersedes = f"Supersedes [{DECISION_RECORD.name}]({DECISION_RECORD.name})."
+    write(folder / name, f"{heading}\n\n{supersedes}\n{rest}".encode())
+    first = repo / DECISION_RECORD
+    if first.is_file():
+        text = first.read_text(errors="replace")
+        if ORIGINAL_STATUS in text:
+            first.write_text(
+                text.replace(ORIGINAL_STATUS, f"Status: superseded by [{name}]({name}).", 1)
+            )
+    return str(DECISION_RECORD.parent / name)
+
+
+def list_changes(clone: Path, rel: Path) -> list[Change]:
+    """What the update changes, from the staged clone, relative to the generated repo."""
+    out = []
+    listing = run(["git", "diff", "--cached", "--name-status", "--no-renames", "HEAD", "--",
+                    rel.as_posix()], clone)  # fmt: skip
+    kinds: dict[str, Literal["added", "changed", "removed"]] = {
+        "A": "added",
+        "D": "removed",
+    }
+    for line in listing.splitlines():
+        code, _, name = line.partition("\t")
+        path = Path(name).relative_to(rel).as_posix() if rel != Path(".") else name
+        out.append(Change(path, kinds.get(code[:1], "changed")))
+    return out
+
+
+def find_conflicts(repo: Path, changes: list[Change]) -> list[str]:
+    found = []
+    for change in changes:
+        path = repo / change.path
+        if change.kind == "removed" or not path.is_file():
+            continue
+        if path.suffix == ".rej":
+            found.append(change.path)
+            continue
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError:
+            continue
+        if any(line.startswith(CONFLICT_MARKER) for line in text.splitlines()):
+            found.append(change.path)
+    return found
