@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlscaffold import faults
+from mlscaffold import faults, inputs
 from mlscaffold.errors import InputFileError, InvalidAnswerError
 from mlscaffold.models import Orchestrator
 from mlscaffold.questions import BY_KEY
@@ -16,8 +16,8 @@ LIMIT = 64 * 1024  # a dozen answers; anything near this size is not an answers 
 
 def load(path: Path) -> dict[str, object]:
     """Return the file's answers by key; say clearly what is wrong with an unusable file."""
-    text = faults.read_input(path, "Answers file", HINT, limit=LIMIT)
-    data = faults.load_yaml(text, f"Answers file {path}", HINT)
+    text = inputs.read_input(path, "Answers file", HINT, limit=LIMIT)
+    data = inputs.load_yaml(text, f"Answers file {path}", HINT)
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -5,8 +5,6 @@
   raises afterwards, so a signal never lands between "written" and "recorded".
 - Staging folders carry a marker naming the process that made them; a folder whose process is
   gone (SIGKILL, power loss) is recognised and removed by the next run (`sweep`).
-- Input files are read with a size limit and YAML is parsed without aliases, so a hostile file
-  costs milliseconds, not gigabytes.
 - `outcome` is what the user should be told happened if the command stops now ("nothing was
   created", "the repository was created at X").
 """
@@ -31,14 +29,12 @@ from mlscaffold.errors import (
     EXIT_BUG,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
-    InputFileError,
     MlscaffoldError,
     OutputError,
 )
 
 MARKER = ".mlscaffold-staging"
 STALE_AFTER_S = 24 * 3600  # a marker this old is stale whatever its process
-MAX_INPUT_BYTES = 512 * 1024
 HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 _deferred: list[int] = []
@@ -189,58 +185,6 @@ def sweep(parent: Path, prefix: str) -> list[Path]:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
-
-
-# ---- bounded input ----
-
-
-def read_input(path: Path, what: str, hint: str, limit: int = MAX_INPUT_BYTES) -> str:
-    """Read a user-supplied text file, refusing what no such file could be."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputFileError(f"{what} {path} does not exist.", hint) from None
-    except IsADirectoryError:
-        raise InputFileError(f"{what} {path} is a folder, not a file.", hint) from None
-    except OSError as err:
-        raise InputFileError(f"Cannot read {what.lower()} {path}: {err.strerror}.", hint) from None
-    if len(data) > limit:
-        raise InputFileError(
-            f"{what} {path} is larger than {limit // 1024} KiB, too large for this kind of file.",
-            hint,
-        )
-    if b"\x00" in data:
-        raise InputFileError(f"{what} {path} is a binary file, not text.", hint)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputFileError(f"{what} {path} is not UTF-8 text.", hint) from None
-
-
-def load_yaml(text: str, what: str, hint: str) -> object:
-    """YAML without aliases (a 356-byte alias bomb must not cost gigabytes) or deep nesting."""
-    import yaml
-
-    class NoAliases(yaml.SafeLoader):
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.check_event(yaml.AliasEvent):
-                raise yaml.YAMLError("YAML aliases (*name) are not accepted here")
-            return super().compose_node(parent, index)
-
-    try:
-        return yaml.load(text, Loader=NoAliases)  # a SafeLoader subclass
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        detail = "it uses aliases" if "aliases" in str(err) else "it is not valid YAML"
-        raise InputFileError(f"{what} cannot be read: {detail}{where}.", hint) from None
-    except RecursionError:
-        raise InputFileError(f"{what} is nested too deeply.", hint) from None
-    except (ValueError, OverflowError) as err:  # e.g. an integer of 5,000 digits
-        raise InputFileError(
-            f"{what} has a value that cannot be read: {shorten(str(err), 80)}.", hint
-        ) from None
 
 
 def shorten(text: str, limit: int = 300) -> str:

@@ -10,7 +10,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlscaffold import faults
+from mlscaffold import faults, inputs
 from mlscaffold.answers_file import check_value
 from mlscaffold.errors import AnswersFileError, MlscaffoldError
 from mlscaffold.models import Answers, Names, Orchestrator
@@ -49,9 +49,9 @@ def load(path: Path) -> list[Row]:
 
 def _read(path: Path) -> list[dict[str, str]]:
     hint = "Save it as UTF-8 CSV (first line: name,team_size,...) or a YAML list."
-    text = faults.read_input(path, "Roster", hint, limit=LIMIT)
+    text = inputs.read_input(path, "Roster", hint, limit=LIMIT)
     if path.suffix.lower() in (".yml", ".yaml"):
-        data = faults.load_yaml(text, f"Roster {path}", "Write a list of mappings, one per team.")
+        data = inputs.load_yaml(text, f"Roster {path}", "Write a list of mappings, one per team.")
         if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
             raise AnswersFileError(
                 f"Roster {path} must be a list of mappings.", "One '- name: ...' entry per team."

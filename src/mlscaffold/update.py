@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from packaging.version import InvalidVersion, Version
 
-from mlscaffold import DISTRIBUTION, UPGRADE, faults, store
+from mlscaffold import DISTRIBUTION, UPGRADE, faults, inputs, store
 from mlscaffold.errors import MlscaffoldError, UpdateError
 from mlscaffold.models import Orchestrator
 from mlscaffold.questions import BY_KEY, CATALOGUE, resolve
@@ -74,8 +74,8 @@ def read_answers(repo: Path) -> dict[str, Any]:
             "Run this inside a repository made with `mlscaffold new`, or pass --repo.",
         )
     hint = f"Restore it from git history: git log -p {ANSWERS_FILE}"
-    text = faults.read_input(answers_path, ANSWERS_FILE, hint, limit=64 * 1024)
-    data = faults.load_yaml(text, f"{ANSWERS_FILE} in {repo}", hint)
+    text = inputs.read_input(answers_path, ANSWERS_FILE, hint, limit=64 * 1024)
+    data = inputs.load_yaml(text, f"{ANSWERS_FILE} in {repo}", hint)
     if not isinstance(data, dict) or "_commit" not in data:
         raise UpdateError(f"{ANSWERS_FILE} does not record the template version (_commit).", hint)
     try:
