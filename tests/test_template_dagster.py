@@ -7,12 +7,16 @@ config tests render every infrastructure and validate what it ships, offline.
 
 from __future__ import annotations
 
+import re
 import shlex
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
+from mlscaffold.errors import TargetError
+from mlscaffold.naming import normalise
 from support import (
     check_generated_repo,
     clean_env,
@@ -52,14 +56,19 @@ def test_generated_repo_installs_and_passes_its_checks(tmp_path, dbt):
     assert (package / "defs" / "dbt.py").is_file() is dbt
     assert not (repo / "dbt" / "target").exists(), "the manifest must not ship stale"
     check_generated_repo(repo)
+    run([uv(), "run", "deptry", "."], repo)
     # Then the README's run command, as a user types it: the real `dg` CLI, every asset once.
     assert RUN_COMMAND in (repo / "README.md").read_text()
     data = tmp_path / "run-data"
     env = clean_env(PIPELINE_DATA_DIR=str(data), DAGSTER_DISABLE_TELEMETRY="1")
     proc = run([uv(), *shlex.split(RUN_COMMAND)[1:]], repo, timeout=600, env=env)
     assert "RUN_SUCCESS" in proc.stdout + proc.stderr
-    for artifact in ("model.joblib", "evaluation.md", "confusion_matrix.png", "predictions.csv"):
-        assert (data / "artifacts" / artifact).is_file(), artifact
+    artifacts = data / "artifacts"
+    for artifact in ("model.joblib", "current.json", "predictions.csv"):  # the promoted model's
+        assert (artifacts / artifact).is_file(), artifact
+    (run_dir,) = [path for path in artifacts.iterdir() if path.is_dir()]  # the run's own
+    for artifact in ("model.joblib", "manifest.json", "evaluation.md", "confusion_matrix.png"):
+        assert (run_dir / artifact).is_file(), artifact
 
 
 def test_project_layout_is_todays_dg_layout(tmp_path):
@@ -133,3 +142,17 @@ def test_readme_names_the_commands(tmp_path):
     readme = (_render(tmp_path) / "README.md").read_text()
     for command in ("uv sync", "uv run pytest", 'uv run dg launch --assets "*"', "uv run dg dev"):
         assert command in readme, command
+
+
+@pytest.mark.parametrize("dbt", [False, True])
+def test_no_dependency_is_accepted_as_a_project_name(tmp_path, dbt):
+    # A project named like one of its dependencies depends on itself, and `uv sync` fails.
+    repo = _render(tmp_path, "kubernetes", dbt=dbt)
+    config = tomllib.loads((repo / "pyproject.toml").read_text())
+    declared = [*config["project"]["dependencies"], *config["dependency-groups"]["dev"]]
+    names = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0] for spec in declared}
+    for name in names:
+        with pytest.raises(TargetError):
+            normalise(name)
+    # Warnings are errors in the generated tests; the exceptions follow.
+    assert config["tool"]["pytest"]["ini_options"]["filterwarnings"][0] == "error"

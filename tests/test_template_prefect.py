@@ -7,14 +7,20 @@ render every infrastructure and validate what it ships, offline.
 
 from __future__ import annotations
 
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
+from mlscaffold.errors import TargetError
+from mlscaffold.naming import normalise
 from support import (
     check_generated_repo,
     render_repo,
+    run,
+    uv,
     validate_compose,
     validate_helm_values,
     validate_workflow,
@@ -35,6 +41,7 @@ def test_generated_repo_installs_and_passes_its_checks(tmp_path, dbt):
     assert ("PrefectDbtRunner" in flows) is dbt
     assert (repo / "tests" / "test_flow.py").is_file()
     check_generated_repo(repo)
+    run([uv(), "run", "deptry", "."], repo)
 
 
 @pytest.mark.parametrize("infra", ["local", "kubernetes", "managed"])
@@ -85,3 +92,17 @@ def test_readme_names_the_commands(tmp_path):
     readme = (_render(tmp_path) / "README.md").read_text()
     for command in ("uv sync", "uv run pytest", "uv run python -m demo_pipeline.flows", "make dev"):
         assert command in readme, command
+
+
+@pytest.mark.parametrize("dbt", [False, True])
+def test_no_dependency_is_accepted_as_a_project_name(tmp_path, dbt):
+    # A project named like one of its dependencies depends on itself, and `uv sync` fails.
+    repo = _render(tmp_path, "kubernetes", dbt=dbt)
+    config = tomllib.loads((repo / "pyproject.toml").read_text())
+    declared = [*config["project"]["dependencies"], *config["dependency-groups"]["dev"]]
+    names = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0] for spec in declared}
+    for name in names:
+        with pytest.raises(TargetError):
+            normalise(name)
+    # Warnings are errors in the generated tests; the exceptions follow.
+    assert config["tool"]["pytest"]["ini_options"]["filterwarnings"][0] == "error"
