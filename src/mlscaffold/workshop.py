@@ -29,6 +29,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
@@ -55,6 +56,7 @@ from mlscaffold.shell import INSTALL_HINTS
 BUILD_BACKEND = ("hatchling", "editables")  # editables: for the editable install of the project
 TOOLS = ("uv",)  # uv ships one wheel per platform: the bootstrap for a laptop with only Python
 MARKER = ".mlscaffold-kit"  # says: this folder is a kit mlscaffold made; it may be refilled
+COMPILE_WORKERS = 4
 NETWORK_HINT = "Preparing a kit needs the network (PyPI); retry."
 
 
@@ -245,8 +247,12 @@ def _fill(
             started = time.perf_counter()
             progress(f"[{number}/{len(chosen)}] resolving for {target.key}")
             pins: set[str] = set()
-            for requirements in [*exports, tooling]:
-                pins |= set(_compile(uv, requirements, target, tmp))
+            # uv revalidates each package's index page: network-bound, so a few at a time.
+            with ThreadPoolExecutor(max_workers=COMPILE_WORKERS) as pool:
+                sets = [*exports, tooling]
+                jobs = [pool.submit(_compile, uv, r, target, tmp) for r in sets]
+                for found in (job.result() for job in jobs):
+                    pins |= set(found)
             pins = {p for p in pins if canonicalize_name(p.split("==")[0]) != DISTRIBUTION}
             held = _held(wheels)
             uses = {mine.name}
