@@ -2,6 +2,35 @@ from __future__ import annotations
 
 import pytest
 
+# The fast loop is `uv run pytest -m "not e2e and not slow"` (benchmarks/fast_loop.py times it).
+# Slow: real subprocesses, signals and linters over many renders, or whole-answer-space sweeps.
+SLOW_MODULES = {
+    "test_faults.py",
+    "test_update.py",
+    "test_template_airflow.py",
+    "test_template_dagster.py",
+    "test_template_prefect.py",
+    "test_template_format.py",
+    "test_generated_workflows.py",
+    "test_generated_containers.py",
+    "test_prompts_pty.py",
+    "test_oracle.py",
+    "test_workshop_kit.py",
+}
+SLOW_TESTS = (
+    "test_workshop.py::test_batch_",
+    "test_workshop.py::test_a_bad_row_fails_alone",
+    "test_workshop.py::test_rerun_skips_finished_repos",
+    "test_packaging.py::test_workflows_pass_the_schema_and_zizmor_offline",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.name
+        if module in SLOW_MODULES or any(name in item.nodeid for name in SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_template_store(tmp_path_factory):
