@@ -41,15 +41,15 @@ def main() -> None:
     orchestrators = args.orchestrator or ["prefect", "dagster", "airflow"]
     dbts = [False, True] if args.dbt is None else [args.dbt]
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    print(
-        f"{'repository':<18} {'new':>6} {'uv sync':>8} {'pytest':>8} {'total':>8}  goal {GOAL_S:.0f} s"
-    )
+    header = f"{'repository':<18} {'new':>6} {'uv sync':>8} {'pytest':>8} {'total':>8}"
+    print(f"{header}  goal {GOAL_S:.0f} s")
     with tempfile.TemporaryDirectory(prefix="ttg-") as tmp:
         env["MLSCAFFOLD_STORE"] = str(Path(tmp) / "store")
         for orchestrator, dbt in itertools.product(orchestrators, dbts):
             name = f"ttg-{orchestrator}{'-dbt' if dbt else ''}"
+            flag = "--dbt" if dbt else "--no-dbt"
             new = [str(BIN / "mlscaffold"), "new", name, "--defaults", "--no-git",
-                   "--orchestrator", orchestrator, "--dbt" if dbt else "--no-dbt", "-o", tmp]  # fmt: skip
+                   "--orchestrator", orchestrator, flag, "-o", tmp]  # fmt: skip
             t_new = timed(new, Path(tmp), env)
             repo = Path(tmp) / name
             t_sync = timed(["uv", "sync", "--quiet"], repo, env)
