@@ -279,3 +279,14 @@ def test_verify_reports_green_and_red_repos(narrow_kit, tmp_path):
     assert "green" in rows["team-green"]
     assert "red" in rows["team-red"]
     assert "FAILED tests/test_broken.py::test_broken" in rows["team-red"]
+
+
+@pytest.mark.e2e
+def test_a_target_the_locked_versions_have_no_wheels_for_is_named(tmp_path):
+    from mlscaffold import workshop
+    from mlscaffold.errors import KitError
+
+    target = kit_index.Target(kit_index.PLATFORMS["windows-amd64"], "3.13")
+    with pytest.raises(KitError, match=r"No kit for windows-amd64-py3\.13: .*") as caught:
+        workshop._compile(workshop._uv(), ["numpy==1.26.4"], target, tmp_path)  # no cp313 wheels
+    assert "--platform" in caught.value.hint

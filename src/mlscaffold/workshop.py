@@ -169,12 +169,18 @@ def _compile(uv: str, requirements: list[str], target: Target, tmp: Path) -> lis
     listing.write_text("\n".join(requirements) + "\n")
     env = {**os.environ, "MACOSX_DEPLOYMENT_TARGET": MACOS_TARGET}
     env.pop("VIRTUAL_ENV", None)
-    out = _run(
-        [uv, "pip", "compile", "--quiet", "--no-header", "--no-annotate", "--only-binary", ":all:",
-         "--python-platform", target.platform.uv, "--python-version", target.python,
-         str(listing)],
-        tmp, env,
-    )  # fmt: skip
+    try:
+        out = _run(
+            [uv, "pip", "compile", "--quiet", "--no-header", "--no-annotate",
+             "--only-binary", ":all:", "--python-platform", target.platform.uv,
+             "--python-version", target.python, str(listing)],
+            tmp, env,
+        )  # fmt: skip
+    except KitError as err:  # most often: a locked version has no wheel for this platform
+        raise KitError(
+            f"No kit for {target.key}: {err.message}",
+            "Leave that target out (--platform / --python), or retry if the network failed.",
+        ) from None
     pins = [line.split(";")[0].strip() for line in out.splitlines()]
     return [p for p in pins if "==" in p and not p.startswith("#")]
 
