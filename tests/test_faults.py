@@ -213,19 +213,26 @@ def _wait_for(condition, proc: subprocess.Popen[str], timeout: float = 60) -> No
         time.sleep(0.02)
 
 
+def signalled(
+    args: list[str], env: dict[str, str], sig: int, delay: float
+) -> subprocess.CompletedProcess[str]:
+    """Run the real command, send it `sig` after `delay` seconds, and collect what it said."""
+    proc = subprocess.Popen(
+        [MLSCAFFOLD, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(delay)
+    proc.send_signal(sig)
+    stdout, stderr = proc.communicate(timeout=180)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
 @pytest.mark.parametrize("delay", [0.3, 1.0, 2.0])
 def test_a_signal_during_new_leaves_nothing_or_everything(tmp_path, store_env, sig, delay):
     out = tmp_path / "out"
     out.mkdir()
-    proc = subprocess.Popen(
-        [MLSCAFFOLD, "new", "team-sig", "--defaults", "-o", str(out)],
-        env=store_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    time.sleep(delay)
-    proc.send_signal(sig)
-    stdout, stderr = proc.communicate(timeout=120)
-    result = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+    result = signalled(["new", "team-sig", "--defaults", "-o", str(out)], store_env, sig, delay)
+    proc, stderr = result, result.stderr
     if proc.returncode == -sig:  # landed while the interpreter itself was still starting
         assert stderr == ""
         assert tree(out) == {}
@@ -517,16 +524,21 @@ def two_versions(tmp_path, monkeypatch) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def generated(two_versions, tmp_path) -> Path:
+def render_v1(env: dict[str, str], repo: Path) -> None:
+    """Render template 1.0.0 from the test's store, as plain Copier would."""
     import copier
 
-    repo = tmp_path / "demo"
     copier.run_copy(
-        str(Path(two_versions["MLSCAFFOLD_STORE"]) / "templates.bundle"), str(repo),
+        str(Path(env["MLSCAFFOLD_STORE"]) / "templates.bundle"), str(repo),
         vcs_ref="1.0.0", defaults=True, quiet=True, unsafe=True,
         data={"project_name": "demo", "package_name": "demo", "orchestrator": "prefect"},
     )  # fmt: skip
+
+
+@pytest.fixture
+def generated(two_versions, tmp_path) -> Path:
+    repo = tmp_path / "demo"
+    render_v1(two_versions, repo)
     git(repo, "init", "--quiet", "--initial-branch=main")
     git(repo, "add", "--all")
     git(repo, "commit", "--quiet", "-m", "generated")
@@ -546,14 +558,9 @@ def test_a_signal_during_update_leaves_the_repo_before_or_after(generated, two_v
     scratch.mkdir()
     env = {**two_versions, "TMPDIR": str(scratch)}
     for delay in (0.5, 1.5, 2.5, 4.0):
-        proc = subprocess.Popen(
-            [MLSCAFFOLD, "update", "--to", "2.0.0", "--repo", str(generated)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        time.sleep(delay)
-        proc.send_signal(sig)
-        stdout, stderr = proc.communicate(timeout=180)
-        result = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+        args = ["update", "--to", "2.0.0", "--repo", str(generated)]
+        result = signalled(args, env, sig, delay)
+        proc, stderr = result, result.stderr
         assert git(generated, "rev-parse", "HEAD") == head
         if proc.returncode == -sig:  # still inside the interpreter's own start-up
             assert stderr == ""
@@ -639,15 +646,9 @@ def test_a_broken_answers_file_is_one_line(generated, two_versions, content, com
 
 
 def test_update_in_a_subfolder_of_a_larger_repository(two_versions, tmp_path):
-    import copier
-
     mono = tmp_path / "mono"
     repo = mono / "pipelines" / "demo"
-    copier.run_copy(
-        str(Path(two_versions["MLSCAFFOLD_STORE"]) / "templates.bundle"), str(repo),
-        vcs_ref="1.0.0", defaults=True, quiet=True, unsafe=True,
-        data={"project_name": "demo", "package_name": "demo", "orchestrator": "prefect"},
-    )  # fmt: skip
+    render_v1(two_versions, repo)
     (mono / "README.md").write_text("the monorepo\n")
     git(mono, "init", "--quiet", "--initial-branch=main")
     git(mono, "add", "--all")

@@ -7,15 +7,11 @@ render every infrastructure and cloud combination and validate what it ships, of
 
 from __future__ import annotations
 
-import re
-import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
-from mlscaffold.errors import TargetError
-from mlscaffold.naming import normalise
 from support import (
     check_generated_repo,
     render_repo,
@@ -108,17 +104,3 @@ def test_readme_gives_the_commands_and_where_the_password_is(tmp_path):
     ):
         assert command in readme, command
     assert "simple_auth_manager_passwords.json.generated" in readme
-
-
-@pytest.mark.parametrize("dbt", [False, True])
-def test_no_dependency_is_accepted_as_a_project_name(tmp_path, dbt):
-    # A project named like one of its dependencies depends on itself, and `uv sync` fails.
-    repo = _render(tmp_path, "kubernetes", dbt=dbt)
-    config = tomllib.loads((repo / "pyproject.toml").read_text())
-    declared = [*config["project"]["dependencies"], *config["dependency-groups"]["dev"]]
-    names = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0] for spec in declared}
-    for name in names:
-        with pytest.raises(TargetError):
-            normalise(name)
-    # Warnings are errors in the generated tests; the exceptions follow.
-    assert config["tool"]["pytest"]["ini_options"]["filterwarnings"][0] == "error"

@@ -7,16 +7,12 @@ config tests render every infrastructure and validate what it ships, offline.
 
 from __future__ import annotations
 
-import re
 import shlex
-import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
-from mlscaffold.errors import TargetError
-from mlscaffold.naming import normalise
 from support import (
     check_generated_repo,
     clean_env,
@@ -142,17 +138,3 @@ def test_readme_names_the_commands(tmp_path):
     readme = (_render(tmp_path) / "README.md").read_text()
     for command in ("uv sync", "uv run pytest", 'uv run dg launch --assets "*"', "uv run dg dev"):
         assert command in readme, command
-
-
-@pytest.mark.parametrize("dbt", [False, True])
-def test_no_dependency_is_accepted_as_a_project_name(tmp_path, dbt):
-    # A project named like one of its dependencies depends on itself, and `uv sync` fails.
-    repo = _render(tmp_path, "kubernetes", dbt=dbt)
-    config = tomllib.loads((repo / "pyproject.toml").read_text())
-    declared = [*config["project"]["dependencies"], *config["dependency-groups"]["dev"]]
-    names = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0] for spec in declared}
-    for name in names:
-        with pytest.raises(TargetError):
-            normalise(name)
-    # Warnings are errors in the generated tests; the exceptions follow.
-    assert config["tool"]["pytest"]["ini_options"]["filterwarnings"][0] == "error"

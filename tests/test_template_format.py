@@ -7,12 +7,15 @@ end-to-end tests then run the generated repo's own ruff after `uv sync`.
 from __future__ import annotations
 
 import itertools
+import re
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from mlscaffold.naming import MAX_LENGTH
+from mlscaffold.errors import TargetError
+from mlscaffold.naming import MAX_LENGTH, normalise
 from support import render_repo, run
 
 LONGEST = ("a-long-pipeline-name-" * 3)[:MAX_LENGTH]
@@ -28,3 +31,20 @@ def test_rendered_python_is_ruff_clean(tmp_path, orchestrator, dbt):
     config = str(repo / "pyproject.toml")
     run([RUFF, "check", "--no-cache", "--config", config, "."], repo)
     run([RUFF, "format", "--check", "--no-cache", "--config", config, "."], repo)
+
+
+@pytest.mark.parametrize(
+    ("orchestrator", "dbt"),
+    list(itertools.product(["airflow", "prefect", "dagster"], [False, True])),
+)
+def test_no_dependency_is_accepted_as_a_project_name(tmp_path, orchestrator, dbt):
+    # A project named like one of its dependencies depends on itself, and `uv sync` fails.
+    repo = render_repo(tmp_path, orchestrator, infra="kubernetes", dbt=dbt)
+    config = tomllib.loads((repo / "pyproject.toml").read_text())
+    declared = [*config["project"]["dependencies"], *config["dependency-groups"]["dev"]]
+    names = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0] for spec in declared}
+    for name in names:
+        with pytest.raises(TargetError):
+            normalise(name)
+    # Warnings are errors in the generated tests; the exceptions follow.
+    assert config["tool"]["pytest"]["ini_options"]["filterwarnings"][0] == "error"

@@ -187,6 +187,12 @@ def sweep(parent: Path, prefix: str) -> list[Path]:
     return removed
 
 
+def first_line(err: BaseException) -> str:
+    """The first line of an exception's message, or its type when it has none (Copier, plumbum)."""
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
 def shorten(text: str, limit: int = 300) -> str:
     """Never echo back more than `limit` characters of something the user gave."""
     return text if len(text) <= limit else f"{text[: limit - 20]}…[{len(text)} characters]"

@@ -160,9 +160,8 @@ def _copy(plan: Plan, out: Path) -> dict[str, str]:
     except OSError as err:  # disk full, read-only: said as such, not as a template problem
         raise faults.from_os_error(err) from err
     except Exception as err:  # Copier's errors share no useful base class
-        message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise RenderError(
-            f"Copier could not render the template: {message}",
+            f"Copier could not render the template: {faults.first_line(err)}",
             "Check the answers; if they look right, report this as an mlscaffold bug.",
         ) from err
     combined = worker.answers.combined

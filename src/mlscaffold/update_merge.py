@@ -94,8 +94,9 @@ def apply(
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise RenderError(f"Copier could not update: {first}", "Nothing was changed.") from err
+        raise RenderError(
+            f"Copier could not update: {faults.first_line(err)}", "Nothing was changed."
+        ) from err
 
     report = UpdateReport(old, target)
     for path, content in edited.items():
@@ -130,9 +131,9 @@ def render(dst: Path, version: str, answers: Mapping[str, object]) -> dict[str, 
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as err:  # Copier's and plumbum's errors share no useful base class
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise RenderError(
-            f"Copier could not render template {version}: {faults.shorten(first, 160)}",
+            f"Copier could not render template {version}: "
+            f"{faults.shorten(faults.first_line(err), 160)}",
             "Nothing was changed. Run `mlscaffold doctor`; if the store is damaged, delete it.",
         ) from err
     return {str(p.relative_to(dst)): p.read_bytes() for p in dst.rglob("*") if p.is_file()}
