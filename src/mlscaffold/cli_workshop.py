@@ -1,0 +1,254 @@
+"""The workshop commands: `batch`, `doctor` and `workshop prepare | serve | verify`.
+
+Registered on cli.app when cli.py imports this module; same rules as every command (parse, call,
+print; one `Error:` line through `friendly_errors`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from mlscaffold import faults
+from mlscaffold.cli import ORCHESTRATORS, _console, _error, _orchestrator, app, friendly_errors
+from mlscaffold.errors import EXIT_FAILED
+from mlscaffold.models import Orchestrator
+
+
+@app.command()
+def batch(
+    roster_file: Annotated[
+        Path,
+        typer.Argument(metavar="ROSTER", help="CSV or YAML: name, question keys, orchestrator."),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the repositories.")],
+    git: Annotated[
+        bool, typer.Option("--git/--no-git", help="git init and commit each repository.")
+    ] = True,
+    workers: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--workers", help="Parallel renders (default: one per CPU)."),
+    ] = None,
+) -> None:
+    """Render one repository per roster row, in one process; re-runs skip finished repos."""
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from mlscaffold import batch as batching
+    from mlscaffold import roster
+
+    console = _console()
+    faults.set_outcome("nothing was created")
+    with friendly_errors():
+        rows = roster.load(roster_file)
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Rendering", total=len(rows))
+            result = batching.run(
+                rows, out, git=git, workers=workers,
+                progress=lambda outcome: progress.advance(task),
+            )  # fmt: skip
+        outcomes = result.outcomes
+        table = Table(title=f"{len(outcomes)} repositories in {out}")
+        for column in ("name", "orchestrator", "why", "path", "status"):
+            table.add_column(column, overflow="fold")
+        for o in outcomes:
+            status = o.status if not o.error else f"{o.status}: {o.error}"
+            table.add_row(o.name, o.orchestrator, o.why, o.path, status)
+        console.print(table)
+        if result.interrupted:
+            made = sum(o.status == "created" for o in outcomes)
+            left = sum(o.status == "not started" for o in outcomes)
+            faults.set_outcome(
+                f"{made} repositories were created, {left} not started (see the table); "
+                "run the same command again to finish"
+            )
+            raise KeyboardInterrupt
+        failed = [o for o in outcomes if o.status == "failed"]
+        if failed:
+            _error(f"{len(failed)} of {len(outcomes)} rows failed (see the table).")
+            raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def doctor(
+    kit: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--kit", help="The workshop kit folder (from `workshop prepare`)."),
+    ] = None,
+) -> None:
+    """Check this machine for a workshop: Python, uv, git, disk, packages, UI ports."""
+    from rich.table import Table
+
+    from mlscaffold import doctor as checks
+
+    with friendly_errors():
+        results = checks.run_all(kit)
+        table = Table(title="mlscaffold doctor")
+        for column in ("check", "status", "detail", "fix"):
+            table.add_column(column, overflow="fold")
+        for r in results:
+            table.add_row(r.check, "ok" if r.passed else "FAIL", r.detail, r.fix)
+        _console().print(table)
+    if not all(r.passed for r in results):
+        raise typer.Exit(EXIT_FAILED)
+
+
+workshop_app = typer.Typer(help="Prepare an onboarding workshop.", no_args_is_help=True)
+app.add_typer(workshop_app, name="workshop")
+
+
+@workshop_app.command("prepare")
+def workshop_prepare(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The kit folder to create or fill.")],
+    orchestrator: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--orchestrator", metavar=ORCHESTRATORS, help="Only these (repeatable)."),
+    ] = None,
+    dbt: Annotated[
+        Optional[bool],  # noqa: UP045
+        typer.Option("--dbt/--no-dbt", help="Only with / without dbt (default: both)."),
+    ] = None,
+    platform: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--platform",
+            metavar="PLATFORM",
+            help="Laptops to cover (repeatable): manylinux-x86_64, manylinux-aarch64, "
+            "macos-arm64, macos-x86_64, windows-amd64, or this (default: all five).",
+        ),
+    ] = None,
+    python: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--python", metavar="X.Y", help="Python versions (default: 3.11 3.12 3.13)."),
+    ] = None,
+) -> None:
+    """Download every wheel the generated repositories need, for installs with no network."""
+    from mlscaffold import kit_index, workshop
+
+    console = _console()
+    faults.set_outcome(f"{out} was left as it was")
+    with friendly_errors():
+        chosen = [o for o in (_orchestrator(x) for x in orchestrator or []) if o is not None]
+        platforms = [kit_index.parse_platform(p) for p in platform or kit_index.DEFAULT_PLATFORMS]
+        pythons = [kit_index.parse_python(v) for v in python or kit_index.DEFAULT_PYTHONS]
+        kit = Path(os.path.abspath(out))
+        with console.status("Preparing the kit…") as status:
+            wheels = workshop.prepare(
+                kit,
+                orchestrators=chosen or tuple(Orchestrator),
+                dbt_options=(False, True) if dbt is None else (dbt,),
+                progress=lambda message: status.update(message),
+                platforms=platforms,
+                pythons=pythons,
+            )
+        count = len(kit_index.kit_targets(kit))
+        console.print(
+            f"{len(wheels)} wheels for {count} platform x Python targets in {kit / 'wheels'}; "
+            f"see {kit / 'INSTRUCTIONS.md'}."
+        )
+
+
+@workshop_app.command("serve")
+def workshop_serve(
+    kit: Annotated[Path, typer.Argument(metavar="KIT", help="The kit folder to serve.")],
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; 0.0.0.0 for the room's LAN.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8765,
+) -> None:
+    """Serve KIT/wheels as a simple package index (PEP 503) over HTTP, read-only; Ctrl-C stops."""
+    from mlscaffold import DISTRIBUTION, kit_index
+    from mlscaffold.errors import KitError
+
+    faults.set_outcome("nothing was changed")
+    with friendly_errors():
+        wheels = sorted((kit / "wheels").glob("*.whl")) if (kit / "wheels").is_dir() else []
+        if not wheels:
+            raise KitError(f"{kit} holds no wheels (no {kit / 'wheels'}).",
+                           "Give the folder made by mlscaffold workshop prepare.")  # fmt: skip
+        try:
+            server = kit_index.make_server(kit, host, port)
+        except OSError as err:
+            hint = "Choose another --port, or a --host this machine has."
+            problem = f"Cannot listen on {host}:{port}: {err.strerror or err}."
+            raise KitError(problem, hint) from None
+        address = kit_index.room_address(host, server.server_address[1])
+        index = f"http://{address}/simple"
+        trusted = address.rsplit(":", 1)[0].strip("[]")
+        typer.echo(f"Serving {len(wheels)} wheels from {kit} at {index} (read-only).")
+        typer.echo("In each repository, participants run:")
+        typer.echo(f"  uv venv && uv pip install --index-url {index} -e . --group dev")
+        typer.echo("To install mlscaffold itself and uv with only Python:")
+        typer.echo(
+            f"  python -m pip install --index-url {index} --trusted-host {trusted} "
+            f"{DISTRIBUTION} uv"
+        )
+        typer.echo("Ctrl-C stops the server.")
+        sys.stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
+
+@workshop_app.command("verify")
+def workshop_verify(
+    out: Annotated[
+        Path, typer.Argument(metavar="OUT", help="The folder of repositories (mlscaffold batch).")
+    ],
+    kit: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--kit", help="Install offline from this kit (workshop prepare)."),
+    ] = None,
+    workers: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--workers", help="Repositories at a time (default: one per CPU)."),
+    ] = None,
+) -> None:
+    """Install and test every repository in OUT in parallel; one row each: green or red."""
+    import time
+
+    from rich.live import Live
+    from rich.table import Table
+
+    from mlscaffold import verify
+
+    console = _console()
+    faults.set_outcome("nothing was changed outside each repository's .venv")
+
+    def table(repos: list[verify.RepoRun], live: bool) -> Table:
+        shown = Table(title=f"{len(repos)} repositories in {out}")
+        for column in ("repository", "status", "time", "first failing line"):
+            shown.add_column(column, overflow="fold")
+        now = time.perf_counter()
+        for r in repos:
+            seconds = r.seconds if r.done else (now - r.started if r.started else 0.0)
+            colour = {"green": "green", "red": "red"}.get(r.status, "yellow")
+            when = f"{seconds:.0f}s" if r.started else ""
+            shown.add_row(r.name, f"[{colour}]{r.status}[/]", when, r.first_failure)
+        return shown
+
+    with friendly_errors():
+        names = [p.name for p in verify.find_repos(out)]
+        repos_seen: dict[str, verify.RepoRun] = {}
+        placeholder = [verify.RepoRun(n, out / n) for n in names]
+        with Live(table(placeholder, True), console=console, transient=True,
+                  refresh_per_second=2) as live:  # fmt: skip
+
+            def changed(repo: verify.RepoRun) -> None:
+                repos_seen[repo.name] = repo
+                current = [repos_seen.get(r.name, r) for r in placeholder]
+                live.update(table(current, True))
+
+            repos = verify.run(out, kit=kit, workers=workers, changed=changed)
+        console.print(table(repos, False))
+        red = [r for r in repos if r.status == "red"]
+        if red:
+            _error(f"{len(red)} of {len(repos)} repositories are red (see the table).")
+            raise typer.Exit(EXIT_FAILED)
