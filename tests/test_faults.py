@@ -679,3 +679,11 @@ def test_version_is_answered_without_the_slow_imports(store_env):
         proc = mlscaffold("--version", env=store_env, stdout=full)
     proc.stdout = ""
     assert "could not be written" in assert_one_error(proc)
+
+
+def test_a_relative_output_dir_works(tmp_path, store_env):
+    """Staging and temporary folders are absolute, whatever cwd git and Copier run in."""
+    made = mlscaffold("new", "team-r", "--defaults", "-o", "out", cwd=tmp_path, env=store_env)
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "out" / "team-r" / ".git").is_dir()
+    assert not list((tmp_path / "out").glob(f".*{TAG}*"))

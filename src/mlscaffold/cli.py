@@ -118,6 +118,9 @@ def run() -> None:
         _error(faults.describe(KeyboardInterrupt())[0])
     if code != 0 or sys.stdout is None:
         _silence_stdout()
+    # The outcome is final and said: a signal during interpreter shutdown must not turn a
+    # finished command into a silent exit 130.
+    faults.ignore_signals()
     sys.exit(code)
 
 

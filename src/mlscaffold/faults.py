@@ -118,7 +118,8 @@ def _lock(fd: int) -> None:
 
 def make_staging(parent: Path, prefix: str) -> Path:
     """A hidden folder in `parent` marked as ours, to be removed by us or by the next run."""
-    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    # Absolute: the folder is also handed to subprocesses and tempfile, whose cwd may differ.
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent)).absolute()
     try:
         info = {"pid": os.getpid(), "host": socket.gethostname(), "created": time.time()}
         (path / MARKER).write_text(json.dumps(info))
@@ -145,7 +146,7 @@ def temp_inside(folder: Path) -> Iterator[None]:
     whatever a signal interrupts is removed with our own staging folder."""
     folder.mkdir(exist_ok=True)
     previous = tempfile.tempdir
-    tempfile.tempdir = str(folder)
+    tempfile.tempdir = str(folder.absolute())
     try:
         yield
     finally:
