@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+# The mlscaffold this benchmark runs under (`uv run` puts its console script beside python).
+MLSCAFFOLD = Path(sys.executable).parent / "mlscaffold"
 
 
 def clean_env(extra: dict[str, str]) -> dict[str, str]:
@@ -22,25 +22,31 @@ def clean_env(extra: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def new_repo(work: Path, orchestrator: str, *, dbt: bool, name: str = "demo-pipeline") -> Path:
+    """`mlscaffold new NAME --defaults --orchestrator X [--dbt] -o WORK`, as a user runs it."""
+    cmd = [str(MLSCAFFOLD), "new", name, "--defaults", "--no-git", "-o", str(work)]
+    cmd += ["--orchestrator", orchestrator, "--dbt" if dbt else "--no-dbt"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return work / name
+
+
 def compare(orchestrator: str, bare_code: str, bare_label: str, extra_env: dict[str, str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dbt", action="store_true")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    from support import render_repo  # the test helper: renders like `mlscaffold new`
-
     env = clean_env(extra_env)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         os.environ.setdefault("MLSCAFFOLD_STORE", str(work / "store"))
-        repo = render_repo(work, orchestrator, dbt=args.dbt)
+        repo = new_repo(work, orchestrator, dbt=args.dbt)
         subprocess.run(["uv", "sync", "-q"], cwd=repo, check=True, env=env)
         python = str(repo / ".venv" / "bin" / "python")
         suite, bare = [], []
         for _ in range(args.runs):
             start = time.perf_counter()
-            subprocess.run(["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"],
-                           cwd=repo, check=True, capture_output=True, env=env)  # fmt: skip
+            pytest = ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"]
+            subprocess.run(pytest, cwd=repo, check=True, capture_output=True, env=env)
             suite.append(time.perf_counter() - start)
             start = time.perf_counter()
             subprocess.run([python, "-c", bare_code], check=True, capture_output=True, env=env)

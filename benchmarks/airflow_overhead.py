@@ -16,13 +16,11 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from _overhead import new_repo  # beside this script
 
 BARE_DAG = """
 from airflow.sdk import dag, task
@@ -71,12 +69,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    from support import render_repo  # the test helper: renders like `mlscaffold new`
-
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         os.environ.setdefault("MLSCAFFOLD_STORE", str(work / "store.git"))
-        repo = render_repo(work, "airflow", dbt=args.dbt)
+        repo = new_repo(work, "airflow", dbt=args.dbt)
         subprocess.run(["uv", "sync", "-q"], cwd=repo, check=True, env=env(work, work))
         dags = work / "bare_dags"
         dags.mkdir()
@@ -88,14 +84,20 @@ def main() -> None:
             start = time.perf_counter()
             subprocess.run(
                 ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"],
-                cwd=repo, check=True, capture_output=True, env=env(work / f"h{i}", repo / "dags"),
-            )  # fmt: skip
+                cwd=repo,
+                check=True,
+                capture_output=True,
+                env=env(work / f"h{i}", repo / "dags"),
+            )
             suite.append(time.perf_counter() - start)
             start = time.perf_counter()
             out = subprocess.run(
                 [python, "-c", BARE_RUN, str(dags)],
-                check=True, capture_output=True, text=True, env=env(work / f"bare{i}", dags),
-            )  # fmt: skip
+                check=True,
+                capture_output=True,
+                text=True,
+                env=env(work / f"bare{i}", dags),
+            )
             cold.append(time.perf_counter() - start)
             warm.append(float(out.stdout.split()[-1]))
 

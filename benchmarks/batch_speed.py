@@ -31,12 +31,18 @@ def main() -> None:
         lines += [f"team-{i:02d},{3 + i % 7},{str(i % 2 == 0).lower()},local" for i in range(rows)]
         roster.write_text("\n".join(lines) + "\n")
         cli = str(BIN / "mlscaffold")
-        subprocess.run([cli, "new", "warm-up", "--defaults", "--no-git", "-o", str(work)],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [cli, "new", "warm-up", "--defaults", "--no-git", "-o", str(work)],
+            check=True,
+            capture_output=True,
+        )
 
         start = time.perf_counter()
-        subprocess.run([cli, "batch", str(roster), "--out", str(work / "batch")],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [cli, "batch", str(roster), "--out", str(work / "batch")],
+            check=True,
+            capture_output=True,
+        )
         batch = time.perf_counter() - start
 
         separate_out = work / "separate"
@@ -45,10 +51,22 @@ def main() -> None:
         for i in range(rows):
             dbt = "--dbt" if i % 2 == 0 else "--no-dbt"
             subprocess.run(
-                [cli, "new", f"team-{i:02d}", "--defaults", "--team-size", str(3 + i % 7), dbt,
-                 "--infra", "local", "-o", str(separate_out)],
-                check=True, capture_output=True,
-            )  # fmt: skip
+                [
+                    cli,
+                    "new",
+                    f"team-{i:02d}",
+                    "--defaults",
+                    "--team-size",
+                    str(3 + i % 7),
+                    dbt,
+                    "--infra",
+                    "local",
+                    "-o",
+                    str(separate_out),
+                ],
+                check=True,
+                capture_output=True,
+            )
         separate = time.perf_counter() - start
 
     print(f"{rows} repos, git init + commit each, {os.cpu_count()} cores")

@@ -1,7 +1,7 @@
 """How often the recommendation agrees with the article, over every answer combination.
 
-    uv run python benchmarks/oracle_agreement.py            # the rules in this checkout
-    uv run python benchmarks/oracle_agreement.py --rev REV  # the rules of an earlier commit
+    uv run python -m benchmarks.oracle_agreement            # the rules in this checkout
+    uv run python -m benchmarks.oracle_agreement --rev REV  # the rules of an earlier commit
 
 The oracle (the article's statements as data, each with its sentence) is in tests/test_oracle.py.
 Prints the agreement where the article gives a clear answer, over all answers and over the
@@ -20,11 +20,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
 
 
 def report(label: str, fixed: dict[str, object] | None) -> None:
-    from test_oracle import ACCEPTED, audit
+    from tests.test_oracle import ACCEPTED, audit
 
     start = time.perf_counter()
     result = audit(fixed)  # type: ignore[arg-type]
@@ -49,14 +48,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.rev:
         with tempfile.TemporaryDirectory() as tmp:
-            archive = subprocess.run(
-                ["git", "archive", args.rev, "src/mlscaffold"], cwd=ROOT, check=True,
-                capture_output=True,
-            ).stdout  # fmt: skip
+            archive_cmd = ["git", "archive", args.rev, "src/mlscaffold"]
+            archive = subprocess.run(archive_cmd, cwd=ROOT, check=True, capture_output=True).stdout
             subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
             env = os.environ | {"PYTHONPATH": str(Path(tmp) / "src")}
             print(f"rules of {args.rev}:")
-            code = subprocess.run([sys.executable, __file__], env=env).returncode
+            this = [sys.executable, "-m", "benchmarks.oracle_agreement"]
+            code = subprocess.run(this, cwd=ROOT, env=env).returncode
             sys.exit(code)
     import mlscaffold.questions
 
@@ -68,11 +66,10 @@ def main() -> None:
 
 def movement() -> None:
     """Can each card question move the result; how many ties and weak recommendations remain."""
-    from test_oracle import answer_space, sway
-
     import mlscaffold.questions
     from mlscaffold.decide import recommend
     from mlscaffold.models import Answers
+    from tests.test_oracle import answer_space, sway
 
     followups = {q.key: None for q in mlscaffold.questions.CATALOGUE if q.followup}
     keys = ("team_size", "dbt", "infra")

@@ -22,6 +22,9 @@ with prefect_test_harness(server_startup_timeout=120):
 """
 
 if __name__ == "__main__":
-    compare("prefect", BARE, "bare prefect_test_harness + one flow run", {
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"
-    })  # fmt: skip
+    compare(
+        "prefect",
+        BARE,
+        "bare prefect_test_harness + one flow run",
+        {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"},
+    )

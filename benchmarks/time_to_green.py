@@ -48,8 +48,18 @@ def main() -> None:
         for orchestrator, dbt in itertools.product(orchestrators, dbts):
             name = f"ttg-{orchestrator}{'-dbt' if dbt else ''}"
             flag = "--dbt" if dbt else "--no-dbt"
-            new = [str(BIN / "mlscaffold"), "new", name, "--defaults", "--no-git",
-                   "--orchestrator", orchestrator, flag, "-o", tmp]  # fmt: skip
+            new = [
+                str(BIN / "mlscaffold"),
+                "new",
+                name,
+                "--defaults",
+                "--no-git",
+                "--orchestrator",
+                orchestrator,
+                flag,
+                "-o",
+                tmp,
+            ]
             t_new = timed(new, Path(tmp), env)
             repo = Path(tmp) / name
             t_sync = timed(["uv", "sync", "--quiet"], repo, env)

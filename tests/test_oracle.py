@@ -8,7 +8,7 @@ orchestrator, the article gives a clear answer and the recommendation must be on
 statements pull apart (dbt and an existing Airflow estate, say), the article gives no clear answer
 and the oracle abstains.
 
-`uv run python benchmarks/oracle_agreement.py` prints the agreement figure and every disagreement.
+`uv run python -m benchmarks.oracle_agreement` prints the agreement figure and every disagreement.
 """
 
 from __future__ import annotations
