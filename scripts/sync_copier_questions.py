@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from mlscaffold.questions import copier_questions_yaml
+from mlscaffold.questions_copier import copier_questions_yaml
 
 TARGET = Path(__file__).resolve().parents[1] / "templates" / "questions.yml"
 

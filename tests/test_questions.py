@@ -6,13 +6,8 @@ import pytest
 import yaml
 
 from mlscaffold.errors import InvalidAnswerError
-from mlscaffold.questions import (
-    BY_KEY,
-    CATALOGUE,
-    copier_questions_yaml,
-    describe_defaults,
-    resolve,
-)
+from mlscaffold.questions import BY_KEY, CATALOGUE, describe_defaults, resolve
+from mlscaffold.questions_copier import copier_questions_yaml
 from support import ROOT
 
 REQUIRED_FLAGS = {
