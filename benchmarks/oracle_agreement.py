@@ -67,8 +67,8 @@ def main() -> None:
 def movement() -> None:
     """Can each card question move the result; how many ties and weak recommendations remain."""
     import mlscaffold.questions
-    from mlscaffold.decide import recommend
     from mlscaffold.models import Answers
+    from mlscaffold.scoring import recommend
     from tests.test_oracle import answer_space, sway
 
     followups = {q.key: None for q in mlscaffold.questions.CATALOGUE if q.followup}

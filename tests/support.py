@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from mlscaffold.decide import recommend
 from mlscaffold.models import Orchestrator
 from mlscaffold.naming import normalise
 from mlscaffold.questions import resolve
 from mlscaffold.render import Plan, render
+from mlscaffold.scoring import recommend
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT.parent / "shared" / "schemas"

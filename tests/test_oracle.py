@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlscaffold.decide import recommend
 from mlscaffold.models import Answers, AnswerValue, Orchestrator
 from mlscaffold.questions import BY_KEY
 from mlscaffold.rules import SMALL_TEAM
+from mlscaffold.scoring import recommend
 
 A, P, D = Orchestrator.AIRFLOW, Orchestrator.PREFECT, Orchestrator.DAGSTER
 ALL = frozenset(Orchestrator)

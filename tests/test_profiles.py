@@ -9,13 +9,12 @@ from __future__ import annotations
 import pytest
 
 from mlscaffold import explain, naming
-from mlscaffold.decide import plan_for
 from mlscaffold.errors import InvalidAnswerError, TargetError
 from mlscaffold.models import PROFILES, Orchestrator
 from mlscaffold.naming import normalise
 from mlscaffold.questions import resolve
 from mlscaffold.render import render
-from mlscaffold.rules import TIE_BREAK_ORDER
+from mlscaffold.scoring import TIE_BREAK_ORDER, plan_for
 
 
 @pytest.mark.parametrize("orchestrator", list(Orchestrator))

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlscaffold import faults
-from mlscaffold.decide import plan_for
 from mlscaffold.errors import InvalidAnswerError, MlscaffoldError, TargetError
 from mlscaffold.models import Plan
 from mlscaffold.render import ANSWERS_FILE, render
 from mlscaffold.roster import Row
+from mlscaffold.scoring import plan_for
 
 
 @dataclass(frozen=True)

@@ -223,8 +223,8 @@ def recommend_command(
     **flags: Any,
 ) -> None:
     """Recommend an orchestrator for your team, with its reasons. Renders nothing."""
-    from mlscaffold.decide import recommend
     from mlscaffold.questions import resolve
+    from mlscaffold.scoring import recommend
 
     with friendly_errors():
         if roster is not None:
@@ -282,12 +282,12 @@ def new(
     **flags: Any,
 ) -> None:
     """Ask about your team, recommend an orchestrator, and render a ready-to-run repository."""
-    from mlscaffold.decide import plan_for
     from mlscaffold.explain import show
     from mlscaffold.naming import normalise
     from mlscaffold.questions import resolve
     from mlscaffold.render import check_target, render
     from mlscaffold.report import next_steps
+    from mlscaffold.scoring import plan_for
 
     console = _console()
     faults.set_outcome("nothing was created")

@@ -11,11 +11,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from mlscaffold.decide import recommend
-from mlscaffold.decision import what_would_change_lines
+from mlscaffold.decision_record import what_would_change_lines
 from mlscaffold.models import Answers, Orchestrator, Recommendation
 from mlscaffold.questions import describe_defaults
 from mlscaffold.roster import Row
+from mlscaffold.scoring import recommend
 
 BAR_WIDTH = 24
 COLOURS = {o: o.profile.colour for o in Orchestrator}

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mlscaffold import REINSTALL, __version__, faults, shell
-from mlscaffold.decision import decision_record
+from mlscaffold.decision_record import decision_record
 from mlscaffold.errors import RenderError, TargetError, ToolMissingError
 from mlscaffold.models import Plan
 

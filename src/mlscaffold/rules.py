@@ -8,15 +8,14 @@ are ours; so is the "small team" line (the article gives no number). A follow-up
 is None and makes no rule hold, except where a rule says what it assumed instead (a small team
 with the platform-engineers question skipped), and says so in its reason.
 
-README.md's "How the recommendation works" table is generated from RULES (`readme_table()`);
-tests/test_decide.py keeps the two in sync.
+Data only: `scoring.py` scores them (a pure function); `matrix.py` defines `Rule` and prints
+RULES as README.md's "How the recommendation works" table (tests/test_scoring.py keeps the two
+in sync).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
+from mlscaffold.matrix import Rule
 from mlscaffold.models import Answers, Orchestrator
 
 AIRFLOW, PREFECT, DAGSTER = Orchestrator.AIRFLOW, Orchestrator.PREFECT, Orchestrator.DAGSTER
@@ -27,48 +26,6 @@ SMALL_TEAM = 8
 LARGE_ESTATE = 100
 # Our reading of the article's "thousands of concurrent flows" (Prefect "handles hundreds").
 AIRFLOW_SCALE = 1000
-
-# Values tried when looking for the answers that would change the decision: one on each side of
-# every line a rule draws on a number.
-BANDS: dict[str, tuple[int, ...]] = {
-    "team_size": (SMALL_TEAM, SMALL_TEAM + 1),
-    "pipelines": (10, LARGE_ESTATE, AIRFLOW_SCALE),
-}
-
-# Ties go first to an option with a rule in its favour (a leader that only avoided cautions is a
-# weak recommendation), resting on the user's answers rather than on an assumption of ours, then
-# to the one with the least to operate: the article's "for ML teams
-# starting fresh, Prefect and Dagster usually present lower-friction developer workflows than
-# traditional Airflow deployments", and Prefect's "lower infrastructure burden" ahead of
-# Dagster's "more moving parts". Cautions are counted once, in the score.
-TIE_BREAK_ORDER: tuple[Orchestrator, ...] = tuple(
-    sorted(Orchestrator, key=lambda o: o.profile.tie_break_rank)
-)
-TIE_BREAK_RULE = (
-    "a rule in its favour first, resting on your answers before our assumptions, then the "
-    "least to operate"
-)
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    orchestrator: Orchestrator
-    weight: int
-    summary: str  # our words
-    quote: str  # the article's, verbatim
-    condition: str  # the answers it reads, for the README
-    when: Callable[[Answers], bool]
-    # What the rule assumed about an unanswered question, if anything (None: nothing).
-    assumed: Callable[[Answers], str | None] = lambda a: None
-
-    @property
-    def reason(self) -> str:
-        return f"{self.summary} Article: “{self.quote}”"
-
-    def explain(self, answers: Answers) -> str:
-        assumption = self.assumed(answers)
-        return self.reason if assumption is None else f"{self.reason} ({assumption})"
 
 
 def _small_team(a: Answers) -> bool:
@@ -97,24 +54,9 @@ def _pipelines(a: Answers, at_least: int) -> bool:
     return isinstance(count, int) and count >= at_least
 
 
-def _rule(
-    id: str,
-    orchestrator: Orchestrator,
-    weight: int,
-    summary: str,
-    quote: str,
-    condition: str,
-    when: Callable[[Answers], bool],
-    assumed: Callable[[Answers], str | None] | None = None,
-) -> Rule:
-    if assumed is None:
-        return Rule(id, orchestrator, weight, summary, quote, condition, when)
-    return Rule(id, orchestrator, weight, summary, quote, condition, when, assumed)
-
-
 RULES: tuple[Rule, ...] = (
     # Airflow: "Choose Airflow If You Need Maximum Maturity and Ecosystem Breadth".
-    _rule(
+    Rule(
         "R001", AIRFLOW, 3,
         "Existing Airflow deployment or expertise: existing knowledge, mature ecosystem, "
         "managed options.",
@@ -122,7 +64,7 @@ RULES: tuple[Rule, ...] = (
         "existing_airflow = yes",
         lambda a: a["existing_airflow"] is True,
     ),
-    _rule(
+    Rule(
         "R002", PREFECT, 1,
         "Python pipelines and no Airflow yet (first orchestrated pipelines): low ceremony, "
         "fast script-to-flow path.",
@@ -130,7 +72,7 @@ RULES: tuple[Rule, ...] = (
         "workload = python-scripts and existing_airflow = no",
         lambda a: a["workload"] == "python-scripts" and a["existing_airflow"] is False,
     ),
-    _rule(
+    Rule(
         "R003", DAGSTER, 1,
         "ML assets and no Airflow yet (greenfield): asset lineage, I/O managers, partitions, "
         "backfills.",
@@ -138,7 +80,7 @@ RULES: tuple[Rule, ...] = (
         "workload = ml-assets and existing_airflow = no",
         lambda a: a["workload"] == "ml-assets" and a["existing_airflow"] is False,
     ),
-    _rule(
+    Rule(
         "R004", AIRFLOW, 2,
         "Many heterogeneous integrations: 1,000+ provider packages cited.",
         "You need many pre-built integrations across cloud services, databases, APIs, and "
@@ -146,7 +88,7 @@ RULES: tuple[Rule, ...] = (
         "integrations = many",
         lambda a: a["integrations"] == "many",
     ),
-    _rule(
+    Rule(
         "R005", DAGSTER, 2,
         "dbt with Python: one lineage graph, dbt models as first-class assets.",
         "Dagster treats dbt models as first-class software-defined assets, allowing dbt models "
@@ -154,7 +96,7 @@ RULES: tuple[Rule, ...] = (
         "dbt = yes",
         lambda a: a["dbt"] is True,
     ),
-    _rule(
+    Rule(
         "R006", PREFECT, 1,
         "No platform engineers: Prefect's operational model is lighter (unless the team is "
         "asset-first).",
@@ -164,7 +106,7 @@ RULES: tuple[Rule, ...] = (
         lambda a: _no_platform(a) and a["style"] != "asset-first",
         _assumed_no_platform,
     ),
-    _rule(
+    Rule(
         "R007", DAGSTER, 1,
         "No platform engineers: Dagster is the other low-friction option (unless the team is "
         "Python-first).",
@@ -174,35 +116,35 @@ RULES: tuple[Rule, ...] = (
         lambda a: _no_platform(a) and a["style"] != "python-first",
         _assumed_no_platform,
     ),
-    _rule(
+    Rule(
         "R008", AIRFLOW, 3,
         "Arbitrary infrastructure tasks: the operator model suits non-data workloads.",
         "Operator model is described as more flexible for non-data workloads",
         "workload = infra-tasks",
         lambda a: a["workload"] == "infra-tasks",
     ),
-    _rule(
+    Rule(
         "R009", AIRFLOW, 2,
         f"A large existing DAG estate: you already run Airflow and {LARGE_ESTATE}+ pipelines.",
         "You have 100+ pipelines or a large existing DAG estate.",
         f"existing_airflow = yes and pipelines ≥ {LARGE_ESTATE}",
         lambda a: a["existing_airflow"] is True and _pipelines(a, LARGE_ESTATE),
     ),
-    _rule(
+    Rule(
         "R010", AIRFLOW, 1,
         "Platform engineering support: people to run the scheduler, workers and metadata DB.",
         "You have platform engineering support or plan to use managed Airflow.",
         "platform_engineers = yes",
         lambda a: a["platform_engineers"] is True,
     ),
-    _rule(
+    Rule(
         "R012", PREFECT, 1,
         "Python-first: flows are plain functions around existing scripts.",
         "You want minimal ceremony around existing scripts.",
         "style = python-first",
         lambda a: a["style"] == "python-first",
     ),
-    _rule(
+    Rule(
         "R013", DAGSTER, 1,
         "Asset-first: datasets, features and models as first-class objects.",
         "An asset-centric tool may be stronger when your team wants model artifacts, feature "
@@ -211,7 +153,7 @@ RULES: tuple[Rule, ...] = (
         lambda a: a["style"] == "asset-first",
     ),
     # The cautions ("less ideal if", trade-offs).
-    _rule(
+    Rule(
         "R014", PREFECT, -3,
         "Air-gapped: Prefect's best experience depends on Prefect Cloud.",
         "Prefect may be less attractive if your organization requires the breadth of Airflow’s "  # noqa: RUF001 (the article's own punctuation)
@@ -220,7 +162,7 @@ RULES: tuple[Rule, ...] = (
         "air_gapped = yes",
         lambda a: a["air_gapped"] is True,
     ),
-    _rule(
+    Rule(
         "R015", PREFECT, -1,
         "Many integrations: Prefect's ecosystem is smaller (100+ integrations).",
         "The research suggests teams may write more custom code for niche systems compared "
@@ -228,7 +170,7 @@ RULES: tuple[Rule, ...] = (
         "integrations = many",
         lambda a: a["integrations"] == "many",
     ),
-    _rule(
+    Rule(
         "R016", PREFECT, -1,
         f"Thousands of pipelines ({AIRFLOW_SCALE}+, our reading of 'thousands'): Prefect is "
         "less proven at that scale.",
@@ -238,7 +180,7 @@ RULES: tuple[Rule, ...] = (
         f"pipelines ≥ {AIRFLOW_SCALE}",
         lambda a: _pipelines(a, AIRFLOW_SCALE),
     ),
-    _rule(
+    Rule(
         "R017", DAGSTER, -2,
         "Infrastructure tasks: Dagster is less ideal for non-data work.",
         "Dagster may be less ideal for teams that primarily orchestrate non-data "
@@ -246,7 +188,7 @@ RULES: tuple[Rule, ...] = (
         "workload = infra-tasks",
         lambda a: a["workload"] == "infra-tasks",
     ),
-    _rule(
+    Rule(
         "R018", DAGSTER, -1,
         "Existing Airflow expertise: budget ramp-up to the asset model.",
         "The source data estimates 2–4 weeks of ramp-up time for engineers coming from "  # noqa: RUF001 (the article's own punctuation)
@@ -254,14 +196,14 @@ RULES: tuple[Rule, ...] = (
         "existing_airflow = yes",
         lambda a: a["existing_airflow"] is True,
     ),
-    _rule(
+    Rule(
         "R019", PREFECT, -1,
         "Existing Airflow estate: migrating means rewriting DAGs.",
         "Migration cost from Airflow, because DAGs must be rewritten as flows.",
         "existing_airflow = yes",
         lambda a: a["existing_airflow"] is True,
     ),
-    _rule(
+    Rule(
         "R020", AIRFLOW, -1,
         "No platform engineers and self-hosted (local or Kubernetes): Airflow is heavier to run.",
         "Usually not ideal unless managed",
@@ -270,21 +212,21 @@ RULES: tuple[Rule, ...] = (
         _assumed_no_platform,
     ),
     # The rest of the three "Choose X if" lists.
-    _rule(
+    Rule(
         "R021", PREFECT, 1,
         "Mostly Python pipelines: existing code wraps into flows.",
         "Your ML pipelines are mostly Python.",
         "workload = python-scripts",
         lambda a: a["workload"] == "python-scripts",
     ),
-    _rule(
+    Rule(
         "R022", DAGSTER, 1,
         "ML assets: pipelines that make datasets, feature tables and models.",
         "Your team thinks in datasets, feature tables, models, and reports.",
         "workload = ml-assets",
         lambda a: a["workload"] == "ml-assets",
     ),
-    _rule(
+    Rule(
         "R023", AIRFLOW, 2,
         f"Thousands of pipelines ({AIRFLOW_SCALE}+): Airflow is proven at that scale.",
         "The source data describes it as battle-tested at large scale, with companies running "
@@ -292,7 +234,7 @@ RULES: tuple[Rule, ...] = (
         f"pipelines ≥ {AIRFLOW_SCALE}",
         lambda a: _pipelines(a, AIRFLOW_SCALE),
     ),
-    _rule(
+    Rule(
         "R024", AIRFLOW, -1,
         "Top priority is fast local work or lineage: Airflow is less ideal.",
         "Airflow is less ideal if your top priorities are low-friction local development, "
@@ -300,14 +242,14 @@ RULES: tuple[Rule, ...] = (
         "priority = local-iteration or lineage",
         lambda a: a["priority"] in ("local-iteration", "lineage"),
     ),
-    _rule(
+    Rule(
         "R025", PREFECT, 1,
         "Fast local iteration and simple tests: flows run as plain Python.",
         "Your team values fast local iteration.",
         "priority = local-iteration",
         lambda a: a["priority"] == "local-iteration",
     ),
-    _rule(
+    Rule(
         "R026", PREFECT, 1,
         "Dynamic workflows: branches, subflows and tasks created at run time.",
         "Your workflows are dynamic, with Python control flow, conditional branches, subflows, "
@@ -315,7 +257,7 @@ RULES: tuple[Rule, ...] = (
         "priority = dynamic-workflows",
         lambda a: a["priority"] == "dynamic-workflows",
     ),
-    _rule(
+    Rule(
         "R027", PREFECT, 1,
         "Hybrid execution: hosted orchestration, your code and data stay on your infrastructure.",
         "You want hybrid execution, where orchestration metadata is managed while code runs on "
@@ -323,14 +265,14 @@ RULES: tuple[Rule, ...] = (
         "priority = hybrid-execution",
         lambda a: a["priority"] == "hybrid-execution",
     ),
-    _rule(
+    Rule(
         "R028", DAGSTER, 1,
         "Lineage first: lineage and observability are central.",
         "Lineage and observability are central requirements.",
         "priority = lineage",
         lambda a: a["priority"] == "lineage",
     ),
-    _rule(
+    Rule(
         "R029", DAGSTER, 1,
         "Backfills first: partitions and backfills are first-class.",
         "You want first-class partitioning and backfills.",
@@ -338,22 +280,3 @@ RULES: tuple[Rule, ...] = (
         lambda a: a["priority"] == "backfills",
     ),
 )  # fmt: skip
-
-
-def readme_table() -> str:
-    """The rule table of README.md's "How the recommendation works" section."""
-    lines = [
-        "| rule | favours | weight | when | the article says | in short |",
-        "|---|---|---|---|---|---|",
-    ]
-    for r in RULES:
-        cells = (
-            r.id,
-            r.orchestrator.label,
-            f"{r.weight:+d}",
-            r.condition,
-            f"“{r.quote}”",
-            r.summary,
-        )
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(lines) + "\n"

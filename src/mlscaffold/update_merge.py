@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mlscaffold import faults, shell, store
-from mlscaffold.decide import recommend
-from mlscaffold.decision import decision_record
+from mlscaffold.decision_record import decision_record
 from mlscaffold.errors import RenderError
 from mlscaffold.models import Orchestrator
 from mlscaffold.questions import BY_KEY, resolve
 from mlscaffold.render import ANSWERS_FILE, DECISION_RECORD
+from mlscaffold.scoring import recommend
 from mlscaffold.update_git import run
 
 CONFLICT_MARKER = "<<<<<<< "

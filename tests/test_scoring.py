@@ -8,10 +8,11 @@ import re
 
 import pytest
 
-from mlscaffold.decide import candidate_changes, recommend
+from mlscaffold.matrix import Rule, readme_table
 from mlscaffold.models import Answers, Orchestrator
 from mlscaffold.questions import conflict, resolve
-from mlscaffold.rules import AIRFLOW_SCALE, LARGE_ESTATE, RULES, SMALL_TEAM, Rule, readme_table
+from mlscaffold.rules import AIRFLOW_SCALE, LARGE_ESTATE, RULES, SMALL_TEAM
+from mlscaffold.scoring import candidate_changes, recommend
 from support import ROOT
 
 AIRFLOW, PREFECT, DAGSTER = Orchestrator.AIRFLOW, Orchestrator.PREFECT, Orchestrator.DAGSTER
@@ -398,7 +399,7 @@ def test_recommend_is_pure():
 
 def test_readme_rule_table_is_generated_from_the_rules():
     readme = (ROOT / "README.md").read_text()
-    assert readme_table() in readme, "paste rules.readme_table() into README.md"
+    assert readme_table(RULES) in readme, "paste matrix.readme_table(RULES) into README.md"
 
 
 # ---- the same recommendation, order and alternatives in the text output and the record ----
@@ -407,7 +408,7 @@ def test_readme_rule_table_is_generated_from_the_rules():
 def test_text_output_and_decision_record_agree_on_order_and_alternatives():
     from rich.console import Console
 
-    from mlscaffold.decision import decision_record
+    from mlscaffold.decision_record import decision_record
     from mlscaffold.explain import show
 
     answers = resolve({"dbt": True, "integrations": "many", "team_size": BIG})

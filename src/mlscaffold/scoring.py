@@ -1,4 +1,7 @@
-"""Score the decision matrix: a pure function from answers to a recommendation."""
+"""Score the decision matrix (rules.py): a pure function from answers to a recommendation.
+
+Also `plan_for`, what to render. The record of the decision is decision_record.py.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from mlscaffold.matrix import Rule
 from mlscaffold.models import (
     Alternative,
     Answers,
@@ -17,11 +21,32 @@ from mlscaffold.models import (
     Recommendation,
 )
 from mlscaffold.questions import CATALOGUE, conflict
-from mlscaffold.rules import BANDS, RULES, TIE_BREAK_ORDER, TIE_BREAK_RULE, Rule
+from mlscaffold.rules import AIRFLOW_SCALE, LARGE_ESTATE, RULES, SMALL_TEAM
 
 Change = tuple[str, AnswerValue]
 # At most this many answers change in one way of reaching another orchestrator.
 MAX_CHANGES = 2
+
+# Values tried when looking for the answers that would change the decision: one on each side of
+# every line a rule draws on a number.
+BANDS: dict[str, tuple[int, ...]] = {
+    "team_size": (SMALL_TEAM, SMALL_TEAM + 1),
+    "pipelines": (10, LARGE_ESTATE, AIRFLOW_SCALE),
+}
+
+# Ties go first to an option with a rule in its favour (a leader that only avoided cautions is a
+# weak recommendation), resting on the user's answers rather than on an assumption of ours, then
+# to the one with the least to operate: the article's "for ML teams
+# starting fresh, Prefect and Dagster usually present lower-friction developer workflows than
+# traditional Airflow deployments", and Prefect's "lower infrastructure burden" ahead of
+# Dagster's "more moving parts". Cautions are counted once, in the score.
+TIE_BREAK_ORDER: tuple[Orchestrator, ...] = tuple(
+    sorted(Orchestrator, key=lambda o: o.profile.tie_break_rank)
+)
+TIE_BREAK_RULE = (
+    "a rule in its favour first, resting on your answers before our assumptions, then the "
+    "least to operate"
+)
 
 
 def plan_for(
