@@ -1,36 +1,30 @@
 """The command line. Thin: parse options, call the modules, turn errors into one line.
 
 copier and questionary are imported only inside the commands that need them, so `--help`,
-`--version` and `recommend` start fast (see benchmarks/cli_startup.py).
+`--version` and `recommend` start fast (see benchmarks/cli_speed.py). The process around the
+commands (one `Error:` line for any failure, exit codes, a guarded console) is cli_run.py.
 """
 
 from __future__ import annotations
 
-import errno
 import json
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from mlscaffold import PIP_UPGRADE, UPGRADE, __version__, faults
-from mlscaffold.errors import (
-    EXIT_AHEAD,
-    EXIT_FAILED,
-    EXIT_INTERRUPTED,
-    EXIT_USAGE,
-    InvalidAnswerError,
+from mlscaffold.cli_run import (
+    error_line,
+    friendly_errors,
+    rich_console,
+    run_app,
+    stdin_is_terminal,
 )
+from mlscaffold.errors import EXIT_AHEAD, EXIT_FAILED, EXIT_USAGE, InvalidAnswerError
 from mlscaffold.flags import with_catalogue_flags
 from mlscaffold.models import Orchestrator
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 app = typer.Typer(
     name="mlscaffold",
@@ -44,115 +38,9 @@ app = typer.Typer(
 ORCHESTRATORS = "|".join(o.value for o in Orchestrator)
 
 
-_said: list[str] = []
-
-
-def _error(line: str) -> None:
-    """The one line every failure ends in (stderr may be gone too: then say nothing)."""
-    _said.append(line)
-    with suppress(OSError, ValueError):
-        sys.stderr.write(f"Error: {line}\n")
-        sys.stderr.flush()
-
-
-@contextmanager
-def friendly_errors() -> Iterator[None]:
-    """Every failure becomes one `Error:` line on stderr and an exit code; never a traceback."""
-    try:
-        yield
-    except (typer.Exit, typer.Abort, SystemExit):
-        raise
-    except BaseException as exc:
-        if _is_click_exception(exc):
-            raise
-        line, code = faults.describe(exc)
-        _error(line)
-        raise typer.Exit(code) from None
-
-
-def _is_click_exception(exc: BaseException) -> bool:
-    return type(exc).__module__.endswith("click.exceptions")
-
-
 def run() -> None:
-    """The console script: Typer's app, where every way of failing ends in one line."""
-    # Typer 0.29 vendors Click as typer._click; older releases use click itself.
-    try:
-        from typer._click import exceptions as click
-    except ImportError:  # pragma: no cover
-        import click  # type: ignore[no-redef]
-
-    faults.install_signal_handlers()
-    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character: '?'
-        with suppress(AttributeError, ValueError, OSError):
-            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
-    code: int
-    try:
-        try:
-            result = app(prog_name="mlscaffold", standalone_mode=False)
-            code = result if isinstance(result, int) else 0
-            if sys.stdout is not None:
-                sys.stdout.flush()
-        except click.UsageError as err:
-            where = f" See '{err.ctx.command_path} --help'." if err.ctx is not None else ""
-            message = faults.shorten(" ".join(err.format_message().split()), 300).rstrip(".")
-            if message:  # empty when Click has printed the help (no arguments at all)
-                _error(f"{message}.{where}")
-            code = err.exit_code
-        except typer.Abort:
-            line, code = faults.describe(KeyboardInterrupt())
-            _error(line)
-        except click.ClickException as err:
-            _error(faults.shorten(err.format_message(), 300))
-            code = err.exit_code
-    except SystemExit as exc:
-        # Rich and Click end a broken pipe with a silent SystemExit(1): say it in one line.
-        if isinstance(exc.__context__, OSError) and exc.__context__.errno == errno.EPIPE:
-            _error(faults.describe(exc.__context__)[0])
-            _silence_stdout(force=True)
-        raise
-    except BaseException as exc:
-        line, code = faults.describe(exc)
-        _error(line)
-    if code == EXIT_INTERRUPTED and not _said:  # Typer turns a bare Ctrl-C into a silent 130
-        _error(faults.describe(KeyboardInterrupt())[0])
-    if code != 0 or sys.stdout is None:
-        _silence_stdout()
-    # The outcome is final and said: a signal during interpreter shutdown must not turn a
-    # finished command into a silent exit 130.
-    faults.ignore_signals()
-    sys.exit(code)
-
-
-def _silence_stdout(*, force: bool = False) -> None:
-    """After a failed write to stdout, keep Python's exit-time flush from printing a traceback."""
-    if not force:
-        with suppress(OSError, ValueError, AttributeError):
-            sys.stdout.flush()
-            return
-    with suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-
-
-def _console() -> Console:
-    from rich.console import Console  # deferred: `recommend --json` never needs rich
-
-    class Guarded(Console):
-        def on_broken_pipe(self) -> None:
-            """Rich exits silently here; we say so in one line like any other fault."""
-            _silence_stdout(force=True)
-            raise faults.from_os_error(BrokenPipeError(32, "Broken pipe"))
-
-    return Guarded(highlight=False)
-
-
-def stdin_is_terminal() -> bool:
-    """Prompts appear only for a person at a terminal, never in scripts, CI or a closed stdin."""
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (ValueError, OSError):  # closed
-        return False
+    """The console script (entry.py): the app, where every way of failing ends in one line."""
+    run_app(app)
 
 
 def _version(value: bool) -> None:
@@ -199,7 +87,7 @@ def _given(answers_file: Path | None, flags: dict[str, Any]) -> dict[str, object
     return given
 
 
-def _orchestrator(raw: object) -> Orchestrator | None:
+def orchestrator_option(raw: object) -> Orchestrator | None:
     return None if raw is None else Orchestrator.parse(raw)
 
 
@@ -238,7 +126,9 @@ def recommend_command(
                 )
             bad = _recommend_roster(roster, output_format)
             if bad:
-                _error(f"{bad} roster row(s) cannot be used (see the table); fix them and re-run.")
+                error_line(
+                    f"{bad} roster row(s) cannot be used (see the table); fix them and re-run."
+                )
                 raise typer.Exit(EXIT_USAGE)
             return
         if output_format != "text":
@@ -256,7 +146,7 @@ def recommend_command(
             return
         from mlscaffold.explain import show
 
-        show(_console(), rec, answers)
+        show(rich_console(), rec, answers)
 
 
 @app.command()
@@ -289,14 +179,14 @@ def new(
     from mlscaffold.report import next_steps
     from mlscaffold.scoring import plan_for
 
-    console = _console()
+    console = rich_console()
     faults.set_outcome("nothing was created")
     with friendly_errors():
         names = normalise(name)
         target = output_dir / names.project
         check_target(target)
         given = _given(answers_file, flags)
-        override = _orchestrator(orchestrator or given.pop("orchestrator", None))
+        override = orchestrator_option(orchestrator or given.pop("orchestrator", None))
         answers = resolve(given)  # bad flags fail before any prompt
         interactive = not defaults and stdin_is_terminal()
         if interactive:
@@ -347,14 +237,14 @@ def update_command(
     from mlscaffold.report import print_update
     from mlscaffold.update import parse_data, update
 
-    console = _console()
+    console = rich_console()
     faults.set_outcome("nothing was changed")
     with friendly_errors():
         report = update(
             repo,
             to=to,
             data=parse_data(data or []),
-            orchestrator=_orchestrator(orchestrator),
+            orchestrator=orchestrator_option(orchestrator),
             dry_run=dry_run,
             conflict="rej" if rej else "inline",
         )
@@ -384,9 +274,6 @@ def check(
         typer.echo(f"Up to date: {versions}.")
 
 
-# ---- workshop commands (issue 8): batch, doctor, workshop prepare ----
-
-
 def _recommend_roster(path: Path, output_format: str) -> int:
     from mlscaffold import explain, roster
 
@@ -399,7 +286,7 @@ def _recommend_roster(path: Path, output_format: str) -> int:
     if output_format == "markdown":
         typer.echo(explain.roster_markdown(rows), nl=False)
     else:
-        explain.roster_table(_console(), rows)
+        explain.roster_table(rich_console(), rows)
     return sum(not row.ok for row in rows)
 
 

@@ -14,7 +14,8 @@ from typing import Annotated, Optional
 import typer
 
 from mlscaffold import faults
-from mlscaffold.cli import ORCHESTRATORS, _console, _error, _orchestrator, app, friendly_errors
+from mlscaffold.cli import ORCHESTRATORS, app, orchestrator_option
+from mlscaffold.cli_run import error_line, friendly_errors, rich_console
 from mlscaffold.errors import EXIT_FAILED
 from mlscaffold.models import Orchestrator
 
@@ -41,7 +42,7 @@ def batch(
     from mlscaffold import batch as batching
     from mlscaffold import roster
 
-    console = _console()
+    console = rich_console()
     faults.set_outcome("nothing was created")
     with friendly_errors():
         rows = roster.load(roster_file)
@@ -69,7 +70,7 @@ def batch(
             raise KeyboardInterrupt
         failed = [o for o in outcomes if o.status == "failed"]
         if failed:
-            _error(f"{len(failed)} of {len(outcomes)} rows failed (see the table).")
+            error_line(f"{len(failed)} of {len(outcomes)} rows failed (see the table).")
             raise typer.Exit(EXIT_FAILED)
 
 
@@ -92,7 +93,7 @@ def doctor(
             table.add_column(column, overflow="fold")
         for r in results:
             table.add_row(r.check, "ok" if r.passed else "FAIL", r.detail, r.fix)
-        _console().print(table)
+        rich_console().print(table)
     if not all(r.passed for r in results):
         raise typer.Exit(EXIT_FAILED)
 
@@ -129,10 +130,10 @@ def workshop_prepare(
     """Download every wheel the generated repositories need, for installs with no network."""
     from mlscaffold import kit_index, workshop
 
-    console = _console()
+    console = rich_console()
     faults.set_outcome(f"{out} was left as it was")
     with friendly_errors():
-        chosen = [o for o in (_orchestrator(x) for x in orchestrator or []) if o is not None]
+        chosen = [o for o in (orchestrator_option(x) for x in orchestrator or []) if o is not None]
         platforms = [kit_index.parse_platform(p) for p in platform or kit_index.DEFAULT_PLATFORMS]
         pythons = [kit_index.parse_python(v) for v in python or kit_index.DEFAULT_PYTHONS]
         kit = Path(os.path.abspath(out))
@@ -219,7 +220,7 @@ def workshop_verify(
 
     from mlscaffold import verify
 
-    console = _console()
+    console = rich_console()
     faults.set_outcome("nothing was changed outside each repository's .venv")
 
     def table(repos: list[verify.RepoRun], live: bool) -> Table:
@@ -250,5 +251,5 @@ def workshop_verify(
         console.print(table(repos, False))
         red = [r for r in repos if r.status == "red"]
         if red:
-            _error(f"{len(red)} of {len(repos)} repositories are red (see the table).")
+            error_line(f"{len(red)} of {len(repos)} repositories are red (see the table).")
             raise typer.Exit(EXIT_FAILED)
