@@ -7,7 +7,7 @@ Install instructions shown to users must name DISTRIBUTION, never bare `mlscaffo
 
 # The one version source: hatchling reads it from here for the wheel and sdist metadata
 # (pyproject.toml: dynamic = ["version"]), and a literal costs nothing at `--version` time.
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 DISTRIBUTION = "mlscaffold-cli"
 """The PyPI distribution that provides the `mlscaffold` command."""
