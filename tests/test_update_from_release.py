@@ -44,7 +44,8 @@ def git(repo: Path, *args: str) -> str:
 def released_repo(parent: Path, orchestrator: str) -> Path:
     """What `mlscaffold new` of the last release made: its template version, committed."""
     installed = store.ensure(template_root())  # a fresh store imports the shipped bundle
-    assert RELEASED in store.tags() and installed != RELEASED
+    assert RELEASED in store.tags()
+    assert installed != RELEASED
     names = normalise("team-pipeline")
     plan = plan_for(names, parent / names.project, resolve({}), Orchestrator(orchestrator))
     copier.run_copy(
