@@ -7,7 +7,9 @@ With de-duplication: the one kit `workshop prepare` builds (a wheel that serves 
 e.g. every py3-none-any wheel, is stored and downloaded once). Without: the sum of each target's
 wheels, i.e. one kit per platform x Python. `--separate` also times one fresh kit per platform
 (pip's download cache is warm by then: the time saved is resolution and copying, not network).
-Needs the network; slow (minutes); not run by CI.
+Ends with the targets that fell back from the lock to pyproject.toml's constraints (a locked
+version has no wheel there) and the versions that differ. Needs the network; slow (tens of
+minutes for the default set); not run by CI.
 """
 
 from __future__ import annotations
@@ -75,6 +77,13 @@ def main() -> None:
     print(f"\nwhole kit, de-duplicated:       {mb(sum(sizes.values()))}  built in {total:.0f} s")
     print(f"one kit per platform x Python:  {mb(without_total)}")
     print(f"saved by de-duplication:        {1 - sum(sizes.values()) / without_total:8.1%}")
+    fallbacks = kit_index.fallbacks(kit)
+    print(f"\nfell back to pyproject.toml (no wheel of a locked version): {len(fallbacks)} targets")
+    for key, repositories in fallbacks.items():
+        changed = targets[key][kit_index.FALLBACK]
+        assert isinstance(changed, dict)
+        for name in repositories:
+            print(f"  {key:28} {name:16} {'; '.join(changed[name])}")
 
     if args.separate:
         print("\nseparate kit per platform (warm pip cache):")

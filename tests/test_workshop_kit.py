@@ -1,8 +1,9 @@
 """The workshop kit for a real room: several platforms, the served index, verify, doctor --kit.
 
-The e2e tests share one NARROW kit (Prefect without dbt, this platform plus Windows, this
+The e2e tests share one NARROW kit (Prefect without dbt, this platform plus macOS Intel, this
 Python), built once through the CLI with a relative --out; the full kit is a benchmark
-(benchmarks/kit_build.py).
+(benchmarks/kit_build.py). macOS Intel is the other platform because Prefect's locked
+`cryptography` has no wheel for it: the kit must fall back to pyproject.toml's constraints.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 from typer.testing import CliRunner
 
-from mlscaffold import cli, doctor, kit_index, verify
-from mlscaffold.errors import InvalidAnswerError
+from mlscaffold import cli, doctor, kit_index, kit_resolve, verify
+from mlscaffold.errors import InvalidAnswerError, KitError
 
 runner = CliRunner()
-OTHER = "windows-amd64"  # the platform the narrow kit adds to this machine's
+OTHER = "macos-x86_64"  # the platform the narrow kit adds to this machine's (the fallback)
 NOT_IN_KIT = "macos-arm64"
 
 
@@ -72,6 +74,14 @@ def test_first_failing_line():
     assert verify.first_failing_line(output) == "FAILED tests/test_x.py::test_y - assert 1 == 2"
     assert verify.first_failing_line("E   ImportError: no x\n") == "E   ImportError: no x"
     assert verify.first_failing_line("error: no wheels\n") == "error: no wheels"
+
+
+def test_the_fallback_says_where_it_leaves_the_lock():
+    locked = ["cryptography==50.0.2", "numpy==2.1.3 ; python_version >= '3.12'",
+              "numpy==2.0.2 ; python_version < '3.12'", "Typing_Extensions==4.12.2"]  # fmt: skip
+    pins = ["cryptography==48.0.1", "numpy==2.0.2", "typing-extensions==4.12.2", "cffi==1.17.1"]
+    assert kit_resolve.changes(locked, pins) == ["cryptography 48.0.1 (locked 50.0.2)"]
+    assert kit_resolve.changes(locked, ["numpy==2.1.3"]) == []
 
 
 def _fake_kit(tmp_path: Path, targets: dict[str, dict[str, object]]) -> Path:
@@ -173,9 +183,13 @@ def narrow_kit(tmp_path_factory) -> Path:
     assert not (kit / "kit").exists()
     count = len(_wheel_names(kit))
     assert count > 50
-    assert f"{count} wheels for 2 platform x Python targets in {kit / 'wheels'}" in " ".join(
-        result.stdout.split()
-    )
+    said = " ".join(result.stdout.split())
+    assert f"{count} wheels for 2 platform x Python targets in {kit / 'wheels'}" in said
+    fell_back = kit_index.fallbacks(kit)
+    if fell_back:
+        assert f"No wheel of a locked version for {len(fell_back)} targets" in said
+    else:
+        assert "No wheel of a locked version" not in said
     return kit
 
 
@@ -224,7 +238,7 @@ def test_kit_holds_pure_wheels_once_and_every_platforms_tools(narrow_kit):
     assert any(n.endswith("-py3-none-any.whl") for n in shared)  # one file serves both
     assert all(n in names for n in set.union(*uses))
     assert any(n.startswith("mlscaffold_cli-") for n in shared)
-    assert any(n.startswith("uv-") and n.endswith("win_amd64.whl") for n in names)
+    assert any(n.startswith("uv-") and "macosx" in n and "x86_64" in n for n in names)
     assert any(n.startswith("uv-") and "manylinux" in n for n in names)
     text = (narrow_kit / "INSTRUCTIONS.md").read_text()
     assert "```powershell" in text
@@ -282,11 +296,60 @@ def test_verify_reports_green_and_red_repos(narrow_kit, tmp_path):
 
 
 @pytest.mark.e2e
-def test_a_target_the_locked_versions_have_no_wheels_for_is_named(tmp_path):
-    from mlscaffold import workshop
-    from mlscaffold.errors import KitError
+def test_the_narrow_kit_falls_back_for_macos_intel(narrow_kit):
+    """Prefect's locked cryptography (50.x in 2026-11) has no macOS Intel wheel; if this fails
+    because it has one now, the fallback is no longer needed there: update the README."""
+    here = kit_index.this_platform()
+    assert here is not None
+    targets = kit_index.kit_targets(narrow_kit)
+    intel = f"{OTHER}-py{kit_index.this_python()}"
+    assert kit_index.fallbacks(narrow_kit) == {intel: ["prefect"]}
+    assert kit_index.FALLBACK not in targets[f"{here.key}-py{kit_index.this_python()}"]
+    fallback, used = targets[intel][kit_index.FALLBACK], targets[intel]["wheels"]
+    assert isinstance(fallback, dict)
+    assert isinstance(used, list)
+    crypto = next(c for c in fallback["prefect"] if c.startswith("cryptography "))
+    version, locked = crypto.split()[1], crypto.split("(locked ")[1].rstrip(")")
+    assert any(w.startswith(f"cryptography-{version}-") and "macosx" in w for w in used)
+    assert not any(w.startswith(f"cryptography-{locked}-") for w in used)
+    text = (narrow_kit / "INSTRUCTIONS.md").read_text()
+    assert f"- `{intel}`, prefect: " in text
+    assert f"cryptography {version} (locked {locked})" in text
 
+
+def _demo_export(tmp_path: Path, numpy: str) -> kit_resolve.Export:
+    repo = tmp_path / "demo"
+    repo.mkdir(parents=True)
+    repo.joinpath("pyproject.toml").write_text(
+        f'[project]\nname = "demo"\nversion = "0"\nrequires-python = ">=3.11"\n'
+        f'dependencies = ["numpy{numpy}"]\n[dependency-groups]\ndev = ["iniconfig>=2"]\n'
+    )
+    return kit_resolve.Export("demo", repo, ("numpy==1.26.4", "iniconfig==2.0.0"))
+
+
+@pytest.mark.e2e
+def test_a_target_the_locked_versions_have_no_wheels_for_falls_back(tmp_path):
+    uv = kit_resolve.find_uv()
     target = kit_index.Target(kit_index.PLATFORMS["windows-amd64"], "3.13")
-    with pytest.raises(KitError, match=r"No kit for windows-amd64-py3\.13: .*") as caught:
-        workshop._compile(workshop._uv(), ["numpy==1.26.4"], target, tmp_path)  # no cp313 wheels
+    with pytest.raises(KitError, match=r"No kit for windows-amd64-py3\.13: .*numpy"):
+        kit_resolve.compile_pins(uv, ["numpy==1.26.4"], target, tmp_path)  # no cp313 wheels
+    found = kit_resolve.pins_for(uv, _demo_export(tmp_path, ">=1.26"), target, tmp_path)
+    assert found.fallback
+    numpy = next(p for p in found.pins if p.startswith("numpy=="))
+    assert Version(numpy.split("==")[1]) >= Version("2.1")  # the first numpy with cp313 wheels
+    assert f"numpy {numpy.split('==')[1]} (locked 1.26.4)" in found.changed
+    assert {p.split("==")[0] for p in found.pins} >= {"iniconfig", "hatchling", "editables"}
+    linux = kit_index.Target(kit_index.PLATFORMS["manylinux-x86_64"], "3.12")
+    assert not kit_resolve.pins_for(uv, _demo_export(tmp_path / "b", ">=1.26"), linux,
+                                    tmp_path).fallback  # fmt: skip
+
+
+@pytest.mark.e2e
+def test_a_target_nothing_has_wheels_for_is_named(tmp_path):
+    target = kit_index.Target(kit_index.PLATFORMS["windows-amd64"], "3.13")
+    refused = r"No kit for windows-amd64-py3\.13: demo: neither"
+    with pytest.raises(KitError, match=refused) as caught:
+        kit_resolve.pins_for(kit_resolve.find_uv(), _demo_export(tmp_path, "==1.26.4"), target,
+                             tmp_path)  # fmt: skip
     assert "--platform" in caught.value.hint
+

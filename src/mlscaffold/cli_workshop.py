@@ -151,6 +151,13 @@ def workshop_prepare(
             f"{len(wheels)} wheels for {count} platform x Python targets in {kit / 'wheels'}; "
             f"see {kit / 'INSTRUCTIONS.md'}."
         )
+        fallbacks = kit_index.fallbacks(kit)
+        if fallbacks:
+            shown = "; ".join(f"{key} ({', '.join(repos)})" for key, repos in fallbacks.items())
+            console.print(
+                f"No wheel of a locked version for {len(fallbacks)} targets: resolved from "
+                f"pyproject.toml instead (versions in INSTRUCTIONS.md): {shown}."
+            )
 
 
 @workshop_app.command("serve")

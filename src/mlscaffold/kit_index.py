@@ -27,6 +27,7 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 from mlscaffold.errors import InputFileError, InvalidAnswerError
 
 MANIFEST = "kit.json"
+FALLBACK = "fallback"  # a target's repositories resolved from pyproject.toml, not the lock
 MACOS_TARGET = (
     "12.0"  # the oldest macOS the kit's wheels must run on (uv: MACOSX_DEPLOYMENT_TARGET)
 )
@@ -200,6 +201,16 @@ def read_manifest(kit: Path) -> dict[str, object]:
 def kit_targets(kit: Path) -> dict[str, dict[str, object]]:
     found = read_manifest(kit).get("targets", {})
     return found if isinstance(found, dict) else {}
+
+
+def fallbacks(kit: Path) -> dict[str, list[str]]:
+    """Targets whose wheels for some repositories came from pyproject.toml, not the lock."""
+    found = {}
+    for key, entry in sorted(kit_targets(kit).items()):
+        repositories = entry.get(FALLBACK)
+        if isinstance(repositories, dict) and repositories:
+            found[key] = sorted(repositories)
+    return found
 
 
 def coverage(kit: Path, platform_: Platform | None, python: str) -> tuple[bool, str]:

@@ -4,7 +4,9 @@ For each orchestrator (and dbt on/off) a repository is rendered into a temporary
 with uv and exported (all dependency groups). Then, for each target (platform x Python):
 
 1. `uv pip compile --python-platform P --python-version V` turns the universal lock into the
-   exact pins of that target (markers evaluated, wheel tags checked);
+   exact pins of that target (markers evaluated, wheel tags checked); when a locked version has
+   no wheel there, the repository's pyproject.toml constraints are resolved for that target
+   instead (kit_resolve.py), and kit.json and INSTRUCTIONS.md say so;
 2. pins that a wheel already in KIT/wheels serves are kept (a pure-Python wheel is stored once);
 3. the rest are downloaded with `pip download --only-binary=:all: --no-deps --platform ...
    --python-version V --implementation cp`.
@@ -34,12 +36,11 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
-from mlscaffold import DISTRIBUTION, __version__, faults, shell
-from mlscaffold.decide import recommend
-from mlscaffold.errors import KitError, TargetError, ToolMissingError
+from mlscaffold import DISTRIBUTION, __version__, faults, kit_resolve
+from mlscaffold.errors import TargetError
 from mlscaffold.kit_index import (
     DEFAULT_PYTHONS,
-    MACOS_TARGET,
+    FALLBACK,
     MANIFEST,
     PLATFORMS,
     Platform,
@@ -48,27 +49,11 @@ from mlscaffold.kit_index import (
     targets,
 )
 from mlscaffold.models import Orchestrator
-from mlscaffold.naming import normalise
-from mlscaffold.questions import resolve
-from mlscaffold.render import STAGING_TAG, Plan, render
-from mlscaffold.shell import INSTALL_HINTS
+from mlscaffold.render import STAGING_TAG
 
-BUILD_BACKEND = ("hatchling", "editables")  # editables: for the editable install of the project
 TOOLS = ("uv",)  # uv ships one wheel per platform: the bootstrap for a laptop with only Python
 MARKER = ".mlscaffold-kit"  # says: this folder is a kit mlscaffold made; it may be refilled
 COMPILE_WORKERS = 4
-NETWORK_HINT = "Preparing a kit needs the network (PyPI); retry."
-
-
-def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    return shell.run(cmd, cwd, KitError, NETWORK_HINT, env=env)
-
-
-def _uv() -> str:
-    found = shutil.which("uv")
-    if found is None:
-        raise ToolMissingError("uv is not installed or not on PATH.", INSTALL_HINTS["uv"])
-    return found
 
 
 def check_kit_folder(kit: Path) -> None:
@@ -98,7 +83,7 @@ def prepare(
     """
     kit = Path(os.path.abspath(kit))  # a relative --out: the same folder whatever the cwd
     check_kit_folder(kit)
-    uv = _uv()
+    uv = kit_resolve.find_uv()
     chosen = targets(platforms, pythons)
     if (kit / MARKER).is_file():
         _fill(kit, uv, orchestrators, dbt_options, chosen, progress)
@@ -116,98 +101,6 @@ def prepare(
             built.rename(kit)
             faults.set_outcome(f"the kit was created at {kit}")
     return sorted((kit / "wheels").glob("*.whl"))
-
-
-def _combo_name(orchestrator: Orchestrator, dbt: bool) -> str:
-    return f"{orchestrator.value}{' + dbt' if dbt else ''}"
-
-
-def _export(uv: str, tmp: Path, orchestrator: Orchestrator, dbt: bool) -> list[str]:
-    """The universal lock of one generated repository, as requirement lines with markers."""
-    name = f"kit-{orchestrator.value}{'-dbt' if dbt else ''}"
-    answers = resolve({"dbt": dbt})
-    plan = Plan(normalise(name), tmp / name, answers, recommend(answers), orchestrator,
-                git=False)  # fmt: skip
-    repo = render(plan).path
-    _run([uv, "lock", "--quiet"], repo)
-    exported = _run(
-        [uv, "export", "--quiet", "--format", "requirements-txt", "--no-hashes", "--all-groups",
-         "--no-emit-project", "--no-header", "--no-annotate"],
-        repo,
-    )  # fmt: skip
-    lines = [line.strip() for line in exported.splitlines()]
-    return [x for x in lines if x and not x.startswith(("#", "-e", "."))] + list(BUILD_BACKEND)
-
-
-def source_checkout() -> Path | None:
-    """The mlscaffold source tree this module runs from, if it is one (not an installed wheel)."""
-    root = Path(__file__).resolve().parents[2]
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file() and f'name = "{DISTRIBUTION}"' in pyproject.read_text():
-        return root
-    return None
-
-
-def own_wheel(uv: str, dest: Path) -> Path:
-    """mlscaffold's wheel: built from the source checkout, else this version from PyPI."""
-    dest.mkdir(parents=True, exist_ok=True)
-    root = source_checkout()
-    if root is not None:
-        _run([uv, "build", "--wheel", "--quiet", "--out-dir", str(dest), str(root)], root)
-    else:
-        _pip_download(uv, dest, [f"{DISTRIBUTION}=={__version__}"], [], dest)
-    found = sorted(dest.glob(f"{DISTRIBUTION.replace('-', '_')}-{__version__}-*.whl"))
-    if not found:
-        raise KitError(f"mlscaffold's own wheel ({DISTRIBUTION} {__version__}) was not found.",
-                       "Run from a source checkout, or check the network.")  # fmt: skip
-    return found[-1]
-
-
-def _compile(uv: str, requirements: list[str], target: Target, tmp: Path) -> list[str]:
-    """Exact `name==version` pins of `requirements` for one target."""
-    listing = tmp / f"in-{os.getpid()}-{abs(hash((target.key, *requirements)))}.txt"
-    listing.write_text("\n".join(requirements) + "\n")
-    env = {**os.environ, "MACOSX_DEPLOYMENT_TARGET": MACOS_TARGET}
-    env.pop("VIRTUAL_ENV", None)
-    try:
-        out = _run(
-            [uv, "pip", "compile", "--quiet", "--no-header", "--no-annotate",
-             "--only-binary", ":all:", "--python-platform", target.platform.uv,
-             "--python-version", target.python, str(listing)],
-            tmp, env,
-        )  # fmt: skip
-    except KitError as err:  # most often: a locked version has no wheel for this platform
-        raise KitError(
-            f"No kit for {target.key}: {err.message}",
-            "Leave that target out (--platform / --python), or retry if the network failed.",
-        ) from None
-    pins = [line.split(";")[0].strip() for line in out.splitlines()]
-    return [p for p in pins if "==" in p and not p.startswith("#")]
-
-
-def _pip_download(uv: str, dest: Path, pins: list[str], pip_args: list[str], cwd: Path) -> None:
-    listing = dest.parent / f"{dest.name}.requirements.txt"
-    listing.write_text("\n".join(pins) + "\n")
-    _run(
-        [uv, "tool", "run", "--from", "pip", "pip", "download", "--quiet",
-         "--disable-pip-version-check", "--only-binary=:all:", "--no-deps", "--dest", str(dest),
-         *pip_args, "-r", str(listing)],
-        cwd,
-    )  # fmt: skip
-
-
-def _layers(pins: set[str]) -> list[list[str]]:
-    """Pins split so no file names one project twice (pip refuses x==1 with x==2)."""
-    layers: list[dict[str, str]] = []
-    for pin in sorted(pins):
-        name = canonicalize_name(pin.split("==")[0])
-        for layer in layers:
-            if name not in layer:
-                layer[name] = pin
-                break
-        else:
-            layers.append({name: pin})
-    return [sorted(layer.values()) for layer in layers]
 
 
 def _held(wheels: Path) -> dict[tuple[str, str], list[str]]:
@@ -242,10 +135,10 @@ def _fill(
     with faults.staging(Path(tempfile.gettempdir()), "mlscaffold-kit-") as tmp:
         exports = []
         for orchestrator, dbt in combos:
-            progress(f"locking {_combo_name(orchestrator, dbt)}")
-            exports.append(_export(uv, tmp, orchestrator, dbt))
+            progress(f"locking {kit_resolve.combo_name(orchestrator, dbt)}")
+            exports.append(kit_resolve.export(uv, tmp, orchestrator, dbt))
         progress("building mlscaffold's wheel")
-        mine = own_wheel(uv, tmp / "self")
+        mine = kit_resolve.own_wheel(uv, tmp / "self")
         if not (wheels / mine.name).exists():
             shutil.copy2(mine, wheels / mine.name)
         tooling = [f"{DISTRIBUTION} @ {mine.as_uri()}", *TOOLS]
@@ -255,10 +148,10 @@ def _fill(
             pins: set[str] = set()
             # uv revalidates each package's index page: network-bound, so a few at a time.
             with ThreadPoolExecutor(max_workers=COMPILE_WORKERS) as pool:
-                sets = [*exports, tooling]
-                jobs = [pool.submit(_compile, uv, r, target, tmp) for r in sets]
-                for found in (job.result() for job in jobs):
-                    pins |= set(found)
+                repos = [pool.submit(kit_resolve.pins_for, uv, e, target, tmp) for e in exports]
+                tools = pool.submit(kit_resolve.compile_pins, uv, tooling, target, tmp)
+                resolved = {e.name: job.result() for e, job in zip(exports, repos, strict=True)}
+                pins = {p for found in resolved.values() for p in found.pins} | set(tools.result())
             pins = {p for p in pins if canonicalize_name(p.split("==")[0]) != DISTRIBUTION}
             held = _held(wheels)
             uses = {mine.name}
@@ -275,23 +168,25 @@ def _fill(
             fresh.mkdir(parents=True)
             pip_args = [a for tag in target.platform.tags for a in ("--platform", tag)]
             pip_args += ["--python-version", target.python, "--implementation", "cp"]
-            for layer in _layers(missing):
-                _pip_download(uv, fresh, layer, pip_args, tmp)
+            for layer in kit_resolve.layers(missing):
+                kit_resolve.pip_download(uv, fresh, layer, pip_args, tmp)
             for path in fresh.glob("*.whl"):
                 uses.add(path.name)
                 if not (wheels / path.name).exists():
                     shutil.move(path, wheels / path.name)
             shutil.rmtree(fresh, ignore_errors=True)
+            fallback = {name: list(r.changed) for name, r in resolved.items() if r.fallback}
             done[target.key] = {
                 "platform": target.platform.key,
                 "python": target.python,
                 "wheels": sorted(uses),
                 "downloaded": len(missing),
                 "seconds": round(time.perf_counter() - started, 1),
+                **({FALLBACK: fallback} if fallback else {}),
             }
     combos_done = manifest.get("repositories", [])
     names = list(dict.fromkeys([*(combos_done if isinstance(combos_done, list) else []),
-                                *(_combo_name(o, d) for o, d in combos)]))  # fmt: skip
+                                *(e.name for e in exports)]))  # fmt: skip
     _write(kit / MANIFEST, json.dumps({"mlscaffold": __version__, "repositories": names,
                                        "targets": done}, indent=1) + "\n")  # fmt: skip
     _write(kit / "INSTRUCTIONS.md", instructions(names, done, mine.name))
@@ -304,18 +199,27 @@ def _write(path: Path, text: str) -> None:
 
 
 def instructions(repositories: list[str], done: dict[str, object], own: str) -> str:
-    rows = []
+    rows, fallback = [], []
     for key in sorted(done):
         entry = done[key]
         if isinstance(entry, dict):
             label = PLATFORMS[str(entry["platform"])].label
             rows.append(f"| {label} | {entry['python']} | `{key}` |")
+            for repository, changed in (entry.get(FALLBACK) or {}).items():
+                shown = "; ".join(changed) or "the same versions"
+                fallback.append(f"- `{key}`, {repository}: {shown}.")
+    if fallback:
+        fallback = [FALLBACK_NOTE, *fallback, ""]
     return INSTRUCTIONS.format(
         version=__version__, repositories=", ".join(repositories), rows="\n".join(rows),
-        distribution=DISTRIBUTION, own=own,
+        distribution=DISTRIBUTION, own=own, fallback="\n".join(fallback),
     )  # fmt: skip
 
 
+FALLBACK_NOTE = """
+Some locked versions have no wheel for these targets; their wheels were resolved from the
+repository's pyproject.toml constraints for that platform and Python instead (what differs
+from the lock):"""
 INSTRUCTIONS = """# Offline workshop kit
 
 Made by `mlscaffold workshop prepare` (mlscaffold {version}, `{own}`).
@@ -324,7 +228,7 @@ Repositories: {repositories}.
 | laptop | Python | target |
 | --- | --- | --- |
 {rows}
-
+{fallback}
 Copy this whole folder to your laptop (USB stick, shared drive). Nothing below needs the
 network. Replace the KIT path with where you put the folder.
 

@@ -1,0 +1,203 @@
+"""What one kit target needs: a generated repository's pins for one platform x Python (uv).
+
+First the repository's universal lock (`uv lock`, exported with all dependency groups), with
+`uv pip compile --python-platform P --python-version V` turning it into exact pins for the
+target. When a locked version has no wheel for that target (today: Airflow's `openlineage-sql`
+on Windows, `cryptography` on macOS Intel), the fallback resolves the repository's own
+pyproject.toml constraints for that platform and Python against the registry: the newest
+versions that do have wheels there. Only when that fails too is the target refused, by name.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+from mlscaffold import DISTRIBUTION, __version__, shell
+from mlscaffold.errors import KitError, ToolMissingError
+from mlscaffold.kit_index import MACOS_TARGET, Target
+from mlscaffold.models import Orchestrator
+from mlscaffold.naming import normalise
+from mlscaffold.questions import resolve
+from mlscaffold.render import render
+from mlscaffold.scoring import plan_for
+from mlscaffold.shell import INSTALL_HINTS
+
+BUILD_BACKEND = ("hatchling", "editables")  # editables: for the editable install of the project
+NETWORK_HINT = "Preparing a kit needs the network (PyPI); retry."
+TARGET_HINT = "Leave that target out (--platform / --python), or retry if the network failed."
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    return shell.run(cmd, cwd, KitError, NETWORK_HINT, env=env)
+
+
+def find_uv() -> str:
+    found = shutil.which("uv")
+    if found is None:
+        raise ToolMissingError("uv is not installed or not on PATH.", INSTALL_HINTS["uv"])
+    return found
+
+
+@dataclass(frozen=True)
+class Export:
+    """One generated repository, rendered and locked: what every target of the kit needs."""
+
+    name: str  # "airflow + dbt"
+    repo: Path  # the rendered repository: its pyproject.toml is the fallback's input
+    requirements: tuple[str, ...]  # the lock, exported: `name==version ; marker` lines
+
+
+@dataclass(frozen=True)
+class Pins:
+    """A repository's exact pins for one target, and whether the lock could not give them."""
+
+    pins: tuple[str, ...]
+    fallback: bool = False
+    changed: tuple[str, ...] = ()  # with the fallback: "cryptography 48.0.1 (locked 50.0.2)"
+
+
+def combo_name(orchestrator: Orchestrator, dbt: bool) -> str:
+    return f"{orchestrator.value}{' + dbt' if dbt else ''}"
+
+
+def export(uv: str, tmp: Path, orchestrator: Orchestrator, dbt: bool) -> Export:
+    """Render one generated repository into `tmp`, lock it, and export the universal lock."""
+    name = f"kit-{orchestrator.value}{'-dbt' if dbt else ''}"
+    plan = plan_for(normalise(name), tmp / name, resolve({"dbt": dbt}), orchestrator, git=False)
+    repo = render(plan).path
+    run([uv, "lock", "--quiet"], repo)
+    exported = run(
+        [uv, "export", "--quiet", "--format", "requirements-txt", "--no-hashes", "--all-groups",
+         "--no-emit-project", "--no-header", "--no-annotate"],
+        repo,
+    )  # fmt: skip
+    lines = [line.strip() for line in exported.splitlines()]
+    locked = [x for x in lines if x and not x.startswith(("#", "-e", "."))]
+    return Export(combo_name(orchestrator, dbt), repo, (*locked, *BUILD_BACKEND))
+
+
+def _uv_compile(uv: str, sources: list[str], target: Target, cwd: Path) -> list[str]:
+    """`uv pip compile` of `sources` for one target, wheels only; `name==version` lines."""
+    env = {**os.environ, "MACOSX_DEPLOYMENT_TARGET": MACOS_TARGET}
+    env.pop("VIRTUAL_ENV", None)
+    out = run(
+        [uv, "pip", "compile", "--quiet", "--no-header", "--no-annotate", "--only-binary",
+         ":all:", "--python-platform", target.platform.uv, "--python-version", target.python,
+         *sources],
+        cwd, env,
+    )  # fmt: skip
+    pins = [line.split(";")[0].strip() for line in out.splitlines()]
+    return [p for p in pins if "==" in p and not p.startswith("#")]
+
+
+def _listing(tmp: Path, target: Target, requirements: tuple[str, ...] | list[str]) -> Path:
+    listing = tmp / f"in-{os.getpid()}-{abs(hash((target.key, *requirements)))}.txt"
+    listing.write_text("\n".join(requirements) + "\n")
+    return listing
+
+
+def compile_pins(uv: str, requirements: list[str], target: Target, tmp: Path) -> list[str]:
+    """Exact `name==version` pins of `requirements` for one target; the target named if none."""
+    try:
+        return _uv_compile(uv, [str(_listing(tmp, target, requirements))], target, tmp)
+    except KitError as err:  # most often: a pinned version has no wheel for this platform
+        raise KitError(f"No kit for {target.key}: {err.message}", TARGET_HINT) from None
+
+
+def groups(pyproject: Path) -> list[str]:
+    """The dependency groups a pyproject.toml declares (PEP 735)."""
+    found = tomllib.loads(pyproject.read_text()).get("dependency-groups", {})
+    return sorted(found) if isinstance(found, dict) else []
+
+
+def pins_for(uv: str, exported: Export, target: Target, tmp: Path) -> Pins:
+    """The locked versions for `target`; if one has no wheel there, pyproject.toml's newest."""
+    try:
+        listing = _listing(tmp, target, exported.requirements)
+        return Pins(tuple(_uv_compile(uv, [str(listing)], target, tmp)))
+    except KitError as locked:
+        backend = exported.repo.with_name(f"{exported.repo.name}-backend.in")  # one per job
+        backend.write_text("\n".join(BUILD_BACKEND) + "\n")
+        chosen = [arg for group in groups(exported.repo / "pyproject.toml")
+                  for arg in ("--group", group)]  # fmt: skip
+        try:
+            pins = _uv_compile(uv, ["pyproject.toml", *chosen, str(backend)], target, exported.repo)
+        except KitError as err:
+            raise KitError(
+                f"No kit for {target.key}: {exported.name}: neither its locked versions "
+                f"({locked.message}) nor pyproject.toml's constraints ({err.message}) have wheels "
+                "there.",
+                TARGET_HINT,
+            ) from None
+    return Pins(tuple(pins), True, tuple(changes(exported.requirements, pins)))
+
+
+def changes(locked: tuple[str, ...] | list[str], pins: list[str]) -> list[str]:
+    """The locked projects whose version `pins` changes: "x 1.0 (locked 2.0)"."""
+    versions: dict[str, set[str]] = {}
+    for line in locked:
+        name, sep, version = line.split(";")[0].strip().partition("==")
+        if sep:
+            versions.setdefault(canonicalize_name(name), set()).add(version.strip())
+    found = []
+    for pin in pins:
+        name, _, version = pin.partition("==")
+        held = versions.get(canonicalize_name(name), {version})
+        if version not in held:
+            found.append(f"{name} {version} (locked {', '.join(sorted(held))})")
+    return sorted(found)
+
+
+def source_checkout() -> Path | None:
+    """The mlscaffold source tree this module runs from, if it is one (not an installed wheel)."""
+    root = Path(__file__).resolve().parents[2]
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file() and f'name = "{DISTRIBUTION}"' in pyproject.read_text():
+        return root
+    return None
+
+
+def own_wheel(uv: str, dest: Path) -> Path:
+    """mlscaffold's wheel: built from the source checkout, else this version from PyPI."""
+    dest.mkdir(parents=True, exist_ok=True)
+    root = source_checkout()
+    if root is not None:
+        run([uv, "build", "--wheel", "--quiet", "--out-dir", str(dest), str(root)], root)
+    else:
+        pip_download(uv, dest, [f"{DISTRIBUTION}=={__version__}"], [], dest)
+    found = sorted(dest.glob(f"{DISTRIBUTION.replace('-', '_')}-{__version__}-*.whl"))
+    if not found:
+        raise KitError(f"mlscaffold's own wheel ({DISTRIBUTION} {__version__}) was not found.",
+                       "Run from a source checkout, or check the network.")  # fmt: skip
+    return found[-1]
+
+
+def pip_download(uv: str, dest: Path, pins: list[str], pip_args: list[str], cwd: Path) -> None:
+    listing = dest.parent / f"{dest.name}.requirements.txt"
+    listing.write_text("\n".join(pins) + "\n")
+    run(
+        [uv, "tool", "run", "--from", "pip", "pip", "download", "--quiet",
+         "--disable-pip-version-check", "--only-binary=:all:", "--no-deps", "--dest", str(dest),
+         *pip_args, "-r", str(listing)],
+        cwd,
+    )  # fmt: skip
+
+
+def layers(pins: set[str]) -> list[list[str]]:
+    """Pins split so no file names one project twice (pip refuses x==1 with x==2)."""
+    found: list[dict[str, str]] = []
+    for pin in sorted(pins):
+        name = canonicalize_name(pin.split("==")[0])
+        for layer in found:
+            if name not in layer:
+                layer[name] = pin
+                break
+        else:
+            found.append({name: pin})
+    return [sorted(layer.values()) for layer in found]
