@@ -2,8 +2,10 @@
 
     uv run python benchmarks/update_speed.py [--runs N]
 
-mlscaffold renders the old and new template versions once more than Copier does (to find edited
-files the template deletes, renames or overwrites), so expect it to cost more; this shows how much.
+Target (issue 20): at most 1.3x. mlscaffold's guards (edited files the template deletes, renames
+or overwrites) read the old and new renders Copier makes anyway, so the extra cost is the private
+clone, the checks and the one `git apply`. The two commands alternate run by run, so a change in
+machine load hits both alike.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+TARGET = 1.3
 
 
 def sh(*cmd: str, cwd: Path | None = None) -> None:
@@ -51,24 +54,28 @@ def main() -> None:
         sh("git", "add", "-A", cwd=base)
         sh("git", "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "gen", cwd=base)
 
-        def timed(cmd: list[str], name: str) -> float:
-            times = []
-            for i in range(runs):
-                repo = work / f"{name}-{i}"
-                sh("git", "clone", "--quiet", str(base), str(repo))
-                sh("git", "config", "user.email", "b@b", cwd=repo)
-                sh("git", "config", "user.name", "b", cwd=repo)
-                start = time.perf_counter()
-                sh(*cmd, cwd=repo)
-                times.append(time.perf_counter() - start)
-            return statistics.median(times)
+        def once(cmd: list[str], name: str) -> float:
+            repo = work / name
+            sh("git", "clone", "--quiet", str(base), str(repo))
+            sh("git", "config", "user.email", "b@b", cwd=repo)
+            sh("git", "config", "user.name", "b", cwd=repo)
+            start = time.perf_counter()
+            sh(*cmd, cwd=repo)
+            return time.perf_counter() - start
 
-        raw = timed([str(BIN / "copier"), "update", "--quiet", "--trust", "--defaults",
-                     "--vcs-ref", "2.0.0"], "copier")  # fmt: skip
-        ours = timed([str(BIN / "mlscaffold"), "update", "--to", "2.0.0"], "mlscaffold")
+        copier_cmd = [str(BIN / "copier"), "update", "--quiet", "--trust", "--defaults"]
+        copier_cmd += ["--vcs-ref", "2.0.0"]
+        ours_cmd = [str(BIN / "mlscaffold"), "update", "--to", "2.0.0"]
+        raws, ourss = [], []
+        for i in range(runs):
+            raws.append(once(copier_cmd, f"copier-{i}"))
+            ourss.append(once(ours_cmd, f"mlscaffold-{i}"))
+        raw, ours = statistics.median(raws), statistics.median(ourss)
+        ratio = statistics.median(o / r for o, r in zip(ourss, raws, strict=True))
         print(f"raw copier update (1.0.0 -> 2.0.0)   {raw * 1000:7.0f} ms (median of {runs})")
         print(
-            f"mlscaffold update (same change)      {ours * 1000:7.0f} ms  ratio {ours / raw:4.2f}x"
+            f"mlscaffold update (same change)      {ours * 1000:7.0f} ms  ratio {ratio:4.2f}x"
+            f"  (target <= {TARGET:.2f}x)  load average {os.getloadavg()[0]:.2f}"
         )
 
 

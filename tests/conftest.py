@@ -6,7 +6,6 @@ import pytest
 # Slow: real subprocesses, signals and linters over many renders, or whole-answer-space sweeps.
 SLOW_MODULES = {
     "test_faults.py",
-    "test_update.py",
     "test_template_airflow.py",
     "test_template_dagster.py",
     "test_template_prefect.py",
@@ -22,6 +21,10 @@ SLOW_TESTS = (
     "test_workshop.py::test_a_bad_row_fails_alone",
     "test_workshop.py::test_rerun_skips_finished_repos",
     "test_packaging.py::test_workflows_pass_the_schema_and_zizmor_offline",
+    # test_update.py renders a tiny template; these cases need the real one.
+    "test_update.py::test_orchestrator_switch_keeps_the_core_and_edits[real]",
+    "test_update.py::test_check_then_update_to_the_installed_version",
+    "test_update.py::test_default_store_under_home_works_for_new_update_and_plain_copier",
 )
 
 

@@ -1,7 +1,11 @@
 """`mlscaffold update` and `check` against real git repos and a real template store.
 
-Two template versions are built from the real templates plus a few extra files, so every kind
-of change a template release can make is exercised file by file.
+Two template versions are built from a base template plus a few extra files, so every kind of
+change a template release can make is exercised file by file. The base is a tiny throwaway
+template (the shape of the real one: an orchestrator folder chosen by `_subdirectory`, a shared
+part pulled in with `{% include %}`, a `dbt` folder) wherever the case is update mechanics; the
+real templates where the case is about them (an orchestrator switch, the installed version, the
+default store). Those are marked slow in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -9,11 +13,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import copier
+import copier._main as copier_worker
 import pytest
 import yaml
+from click.testing import Result
 from typer.testing import CliRunner
 
 from mlscaffold import cli, store
@@ -26,6 +33,40 @@ PNG_V2 = b"\x89PNG\r\n\x1a\n\x00\x00version-two\x00"
 PNG_USER = b"\x89PNG\r\n\x1a\n\x00\x00the-users-own\x00"
 GUIDE = "".join(f"Guide line {i}: how to run step {i} of the pipeline.\n" for i in range(12))
 CHANGING = "".join(f"line {i}\n" for i in range(20))
+ANSWERS = "{{ _copier_answers|to_nice_yaml -}}"
+TINY_COPIER_YML = """\
+_subdirectory: "{{ orchestrator }}"
+_answers_file: .copier-answers.yml
+_templates_suffix: .jinja
+_envops:
+  keep_trailing_newline: true
+project_name: {type: str}
+package_name: {type: str, default: "{{ project_name | replace('-', '_') }}"}
+orchestrator: {type: str, choices: [prefect, dagster, airflow], default: prefect}
+dbt: {type: bool, default: false}
+"""
+
+
+def tiny_template() -> dict[str, str | bytes]:
+    """A template with the real one's shape and a dozen files (copier's `build_file_tree`)."""
+    tree: dict[str, str | bytes] = {
+        "copier.yml": TINY_COPIER_YML,
+        "shared/model.py": "def train() -> int:\n    return 1\n",
+    }
+    for folder, dependency in (("prefect", "prefect>=3"), ("airflow", "apache-airflow>=3")):
+        tree |= {
+            folder + "/{{_copier_conf.answers_file}}.jinja": ANSWERS,
+            folder + "/pyproject.toml.jinja": '[project]\nname = "{{ project_name }}"\n'
+            f'dependencies = ["{dependency}"]\n',
+            folder + "/src/{{package_name}}/model.py.jinja": '{% include "shared/model.py" %}',
+            folder + "/{% if dbt %}dbt{% endif %}/dbt_project.yml.jinja": "name: demo\n",
+        }
+    return tree
+
+
+def build_file_tree(root: Path, spec: Mapping[str, str | bytes]) -> None:
+    for relative, content in spec.items():
+        write(root / relative, content)
 
 
 def write(path: Path, content: str | bytes) -> None:
@@ -45,12 +86,10 @@ def commit_all(repo: Path, message: str) -> None:
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", message)
 
 
-@pytest.fixture
-def versions(tmp_path, monkeypatch) -> Path:
-    """A store with template 1.0.0 and 2.0.0; returns the store path."""
-    monkeypatch.setenv("MLSCAFFOLD_STORE", str(tmp_path / "store"))
-    v1 = tmp_path / "v1"
-    shutil.copytree(ROOT / "templates", v1)
+def add_versions(work: Path, base: Callable[[Path], object]) -> None:
+    """Template 1.0.0 (`base` plus extra files) and 2.0.0 (every kind of change) in the store."""
+    v1 = work / "v1"
+    base(v1)
     extra = v1 / "prefect" / "notes"
     write(extra / "changing.md", CHANGING)
     write(extra / "conflicting.md", "colour: blue\n")
@@ -62,7 +101,7 @@ def versions(tmp_path, monkeypatch) -> Path:
     write(v1 / "prefect" / "assets" / "icon.png", PNG_V1)
     store.add_version(v1, "1.0.0")
 
-    v2 = tmp_path / "v2"
+    v2 = work / "v2"
     shutil.copytree(v1, v2)
     notes = v2 / "prefect" / "notes"
     write(notes / "changing.md", CHANGING + "line added by the template\n")
@@ -75,23 +114,52 @@ def versions(tmp_path, monkeypatch) -> Path:
     write(v2 / "prefect" / "assets" / "logo.png", PNG_V2)
     write(v2 / "prefect" / "assets" / "icon.png", PNG_V2)
     store.add_version(v2, "2.0.0")
-    return tmp_path / "store"
+
+
+@pytest.fixture(scope="session")
+def tiny_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the tiny template's 1.0.0 and 2.0.0, built once per test process."""
+    work = tmp_path_factory.mktemp("tiny-versions")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MLSCAFFOLD_STORE", str(work / "store"))
+        add_versions(work, lambda v1: build_file_tree(v1, tiny_template()))
+    return work / "store"
 
 
 @pytest.fixture
-def repo(versions, tmp_path) -> Path:
+def versions(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A store with template 1.0.0 and 2.0.0 of the tiny template, or with `real` (parametrize
+    `repo` or `versions` indirectly) of the real one; returns the store path."""
+    if getattr(request, "param", "tiny") == "real":
+        monkeypatch.setenv("MLSCAFFOLD_STORE", str(tmp_path / "store"))
+        add_versions(tmp_path, lambda v1: shutil.copytree(ROOT / "templates", v1))
+        return tmp_path / "store"
+    tiny: Path = request.getfixturevalue("tiny_store")
+    monkeypatch.setenv("MLSCAFFOLD_STORE", str(tiny))
+    return tiny
+
+
+@pytest.fixture
+def repo(versions: Path, tmp_path: Path) -> Path:
     """A repo generated from 1.0.0 and committed, as `mlscaffold new` leaves it."""
     dst = tmp_path / "demo"
     copier.run_copy(
-        store.spec(), str(dst), vcs_ref="1.0.0", defaults=True, quiet=True, unsafe=True,
+        store.spec(),
+        str(dst),
+        vcs_ref="1.0.0",
+        defaults=True,
+        quiet=True,
+        unsafe=True,
         data={"project_name": "demo", "package_name": "demo", "orchestrator": "prefect"},
-    )  # fmt: skip
+    )
     git(dst, "init", "--quiet", "--initial-branch=main")
     commit_all(dst, "generated")
     return dst
 
 
-def update(repo: Path, *args: str):
+def update(repo: Path, *args: str) -> Result:
     return runner.invoke(cli.app, ["update", "--repo", str(repo), *args])
 
 
@@ -139,7 +207,7 @@ def test_conflicting_change_gets_markers_and_a_nonzero_exit(repo):
 
     result = update(repo, "--to", "2.0.0")
 
-    assert result.exit_code == 1
+    assert result.exit_code == 1, (result.output, result.exception)
     text = (repo / "notes" / "conflicting.md").read_text()
     assert CONFLICT_MARKER in text
     assert "red" in text
@@ -208,12 +276,12 @@ def test_not_a_generated_repo(tmp_path):
 
 
 def test_interrupted_update_leaves_the_repo_as_it_was(repo, monkeypatch):
-    def interrupted(dst, **kwargs):
-        write(Path(dst) / "notes" / "changing.md", "half written\n")
-        write(Path(dst) / "stray.txt", "new file\n")
+    def interrupted(worker):
+        write(Path(worker.dst_path) / "notes" / "changing.md", "half written\n")
+        write(Path(worker.dst_path) / "stray.txt", "new file\n")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(copier, "run_update", interrupted)
+    monkeypatch.setattr(copier_worker.Worker, "run_update", interrupted)
     head = git(repo, "rev-parse", "HEAD")
     result = update(repo, "--to", "2.0.0")
     assert result.exit_code == 130
@@ -221,6 +289,7 @@ def test_interrupted_update_leaves_the_repo_as_it_was(repo, monkeypatch):
     assert git(repo, "rev-parse", "HEAD") == head
 
 
+@pytest.mark.parametrize("versions", ["tiny", "real"], indirect=True)
 def test_orchestrator_switch_keeps_the_core_and_edits(repo):
     model = repo / "src" / "demo" / "model.py"
     write(model, model.read_text() + "\n# my tuning notes\n")
@@ -255,16 +324,22 @@ def test_orchestrator_switch_keeps_the_core_and_edits(repo):
     assert yaml.safe_load((repo / ".copier-answers.yml").read_text())["orchestrator"] == "airflow"
 
 
-def test_check_then_update_to_the_installed_version(versions, tmp_path):
+def test_check_then_update_to_the_installed_version(tmp_path, monkeypatch):
+    monkeypatch.setenv("MLSCAFFOLD_STORE", str(tmp_path / "store"))
     old = tmp_path / "old-templates"
     shutil.copytree(ROOT / "templates", old)
     write(old / "prefect" / "OLD.md", "from an older release\n")
     store.add_version(old, "0.0.1")
     dst = tmp_path / "old-repo"
     copier.run_copy(
-        store.spec(), str(dst), vcs_ref="0.0.1", defaults=True, quiet=True, unsafe=True,
+        store.spec(),
+        str(dst),
+        vcs_ref="0.0.1",
+        defaults=True,
+        quiet=True,
+        unsafe=True,
         data={"project_name": "old-repo", "orchestrator": "prefect"},
-    )  # fmt: skip
+    )
     git(dst, "init", "--quiet")
     commit_all(dst, "generated")
 
@@ -306,7 +381,7 @@ def test_a_fresh_machine_finds_released_versions_in_the_shipped_bundle(tmp_path,
     archive = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(archive)
     old = tmp_path / "released"
-    shutil.copytree(ROOT / "templates", old)
+    build_file_tree(old, tiny_template())
     write(old / "prefect" / "RELEASED.md", "0.0.5\n")
     bundle = tmp_path / "history.bundle"
     assert archive.archive(old, "0.0.5", bundle) == ["0.0.5"]
@@ -316,8 +391,15 @@ def test_a_fresh_machine_finds_released_versions_in_the_shipped_bundle(tmp_path,
     installed = store.ensure(ROOT / "templates")
     assert store.tags() == ["0.0.5", installed]
     dst = tmp_path / "rendered"
-    copier.run_copy(store.spec(), str(dst), vcs_ref="0.0.5", defaults=True, quiet=True,
-                    unsafe=True, data={"project_name": "x", "orchestrator": "prefect"})  # fmt: skip
+    copier.run_copy(
+        store.spec(),
+        str(dst),
+        vcs_ref="0.0.5",
+        defaults=True,
+        quiet=True,
+        unsafe=True,
+        data={"project_name": "x", "orchestrator": "prefect"},
+    )
     assert (dst / "RELEASED.md").read_text() == "0.0.5\n"
 
 
@@ -346,6 +428,15 @@ def test_default_store_under_home_works_for_new_update_and_plain_copier(tmp_path
     assert (repo / "dbt" / "dbt_project.yml").exists()
     assert model.read_text().endswith("# mine\n")
     commit_all(repo, "dbt on")
-    run([str(Path(sys.executable).parent / "copier"), "update", "--trust", "--defaults",
-         "--data", "dbt=false"], repo)  # fmt: skip
+    run(
+        [
+            str(Path(sys.executable).parent / "copier"),
+            "update",
+            "--trust",
+            "--defaults",
+            "--data",
+            "dbt=false",
+        ],
+        repo,
+    )
     assert not (repo / "dbt").exists()

@@ -55,48 +55,36 @@ def apply(
     changes: Mapping[str, object],
     conflict: Literal["inline", "rej"],
 ) -> UpdateReport:
-    """Run Copier's update in `repo` (the private clone) and guard the edits Copier drops."""
-    import copier
+    """Run Copier's update in `repo` (the private clone) and guard the edits Copier drops.
 
+    Copier renders the old and the new template version beside the repository to compute its
+    merge; the guards compare the same two renders (kept as Copier makes them), so the update
+    renders each version once. Only if a Copier release renders differently than expected are
+    they rendered again here.
+    """
     old_answers = {k: v for k, v in answers.items() if not k.startswith("_")}
     new_answers = {**old_answers, **changes}
-    before = render(scratch / "old", old, old_answers)
-    after = render(scratch / "new", target, new_answers)
+    original = snapshot(repo)  # the clone is the user's clean tree: their files as they are
+    renders = copier_update(repo, target, changes, conflict)
+    before = renders.get("old") or render(scratch / "old", old, old_answers)
+    after = renders.get("new") or render(scratch / "new", target, new_answers)
     removed = sorted(set(before) - set(after) - {ANSWERS_FILE})
     added = sorted(set(after) - set(before))
-    # Edited files the new template removes: Copier would drop the edit.
+    # Edited files the new template removes: Copier dropped the edit.
     edited = {
-        path: (repo / path).read_bytes()
+        path: original[path]
         for path in removed
-        if (repo / path).is_file() and (repo / path).read_bytes() != before[path]
+        if path in original and original[path] != before[path]
     }
     renames = {path: renamed_to(before[path], after, added) for path in edited}
-    # Files the user and the template both changed: Copier may overwrite a binary one.
+    # Files the user and the template both changed: Copier may have overwritten a binary one.
     both = {
-        path: (repo / path).read_bytes()
+        path: original[path]
         for path in set(before) & set(after) - {ANSWERS_FILE}
         if before[path] != after[path]
-        and (repo / path).is_file()
-        and (repo / path).read_bytes() not in (before[path], after[path])
+        and path in original
+        and original[path] not in (before[path], after[path])
     }
-    try:
-        copier.run_update(
-            str(repo),
-            data=dict(changes),
-            vcs_ref=target,
-            defaults=True,
-            overwrite=True,
-            skip_answered=True,
-            conflict=conflict,
-            quiet=True,
-            unsafe=True,
-        )
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except Exception as err:
-        raise RenderError(
-            f"Copier could not update: {faults.first_line(err)}", "Nothing was changed."
-        ) from err
 
     report = UpdateReport(old, target)
     for path, content in edited.items():
@@ -120,6 +108,63 @@ def apply(
     return report
 
 
+def copier_update(
+    repo: Path, target: str, changes: Mapping[str, object], conflict: Literal["inline", "rej"]
+) -> dict[str, dict[str, bytes]]:
+    """Copier's update of `repo`; returns the old and new renders it made on the way, or {}.
+
+    The renders are read from Copier's own worker (`copier._main.Worker`, internal): a Copier
+    without it, or one that renders elsewhere, is run through its public `run_update` and the
+    caller renders both versions itself. Speed depends on the internals; correctness does not.
+    """
+    import copier
+
+    renders: dict[str, dict[str, bytes]] = {}
+    options: dict[str, Any] = {"data": dict(changes), "vcs_ref": target, "conflict": conflict}
+    options |= dict.fromkeys(("defaults", "overwrite", "skip_answered", "quiet", "unsafe"), True)
+    try:
+        try:
+            from copier._main import Worker
+        except ImportError:  # pragma: no cover - a Copier that moved its worker
+            copier.run_update(str(repo), **options)
+            return {}
+
+        class Recording(Worker):
+            """Keeps the files of the renders Copier makes beside the repository (old_copy,
+            new_copy in its temporary folders) before Copier deletes them."""
+
+            def run_copy(self) -> None:
+                super().run_copy()
+                dst = Path(self.dst_path)
+                kind = next((k for k in ("old", "new") if _made_by_copier(dst, k)), None)
+                if kind is not None and kind not in renders:
+                    renders[kind] = snapshot(dst)
+
+        with Recording(dst_path=repo, **options) as worker:
+            worker.run_update()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as err:
+        raise RenderError(
+            f"Copier could not update: {faults.first_line(err)}", "Nothing was changed."
+        ) from err
+    return renders if set(renders) == {"old", "new"} else {}
+
+
+def _made_by_copier(dst: Path, kind: str) -> bool:
+    """Is `dst` inside the temporary folder Copier renders the `kind` version into?"""
+    return any(f".{kind}_copy." in part for part in dst.parts)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` but git's own, by path relative to `root`."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
 def render(dst: Path, version: str, answers: Mapping[str, object]) -> dict[str, bytes]:
     import copier
 
@@ -136,7 +181,7 @@ def render(dst: Path, version: str, answers: Mapping[str, object]) -> dict[str, 
             f"{faults.shorten(faults.first_line(err), 160)}",
             "Nothing was changed. Run `mlscaffold doctor`; if the store is damaged, delete it.",
         ) from err
-    return {str(p.relative_to(dst)): p.read_bytes() for p in dst.rglob("*") if p.is_file()}
+    return snapshot(dst)
 
 
 def renamed_to(content: bytes, after: Mapping[str, bytes], added: list[str]) -> str | None:
