@@ -17,7 +17,9 @@ RESERVED = frozenset(
         "mlscaffold", "copier", "typer",
         # Distributions the generated repos depend on: a project of the same name depends on itself.
         "dbt_core", "dbt_duckdb", "pandera", "scikit_learn", "deptry", "ruff", "yaml",
-        "sqlalchemy",
+        "sqlalchemy", "mlflow", "hatchling", "dbt_common", "dbt_adapters",
+        # Integration modules a team adds next (tests/test_reserved_names.py checks the rest).
+        "airflow_dbt", "prefect_dbt", "dagster_duckdb_pandas", "dagster_mlflow",
         # and every orchestrator's own modules (models.PROFILES)
         *(module for o in Orchestrator for module in o.profile.modules),
     }
