@@ -12,7 +12,7 @@ from mlscaffold.matrix import Rule, readme_table
 from mlscaffold.models import Answers, Orchestrator
 from mlscaffold.questions import conflict, resolve
 from mlscaffold.rules import AIRFLOW_SCALE, LARGE_ESTATE, RULES, SMALL_TEAM
-from mlscaffold.scoring import candidate_changes, recommend
+from mlscaffold.scoring import Change, candidate_changes, recommend
 from support import ROOT
 
 AIRFLOW, PREFECT, DAGSTER = Orchestrator.AIRFLOW, Orchestrator.PREFECT, Orchestrator.DAGSTER
@@ -209,8 +209,12 @@ def test_one_order_recommended_first_then_by_score():
 @pytest.mark.parametrize("key", ["team_size", "dbt", "infra"])
 def test_each_card_question_can_move_the_result(key):
     # Over a few follow-ups, some answers differ only in `key` and get different winners.
-    options = {"team_size": [3, BIG], "dbt": [True, False], "infra": ["local", "managed"]}
-    followups = {
+    options: dict[str, list[object]] = {
+        "team_size": [3, BIG],
+        "dbt": [True, False],
+        "infra": ["local", "managed"],
+    }
+    followups: dict[str, list[object]] = {
         "platform_engineers": [None, False],
         "integrations": [None, "many"],
         "style": [None, "python-first", "asset-first"],
@@ -289,7 +293,7 @@ NEAR_MISSES: dict[str, dict[str, object]] = {
     "R029": {"priority": "lineage"},
 }
 # Near misses of the rules that assume: the answer given, or a team that is not small.
-EXTRA_MISSES = {
+EXTRA_MISSES: dict[str, list[dict[str, object]]] = {
     "R006": [{"team_size": SMALL_TEAM + 1}, {"team_size": 3, "platform_engineers": True}],
     "R007": [{"team_size": SMALL_TEAM + 1}],
     "R020": [{"team_size": SMALL_TEAM + 1}, {"team_size": 3, "platform_engineers": True}],
@@ -329,10 +333,10 @@ def test_ids_are_unique():
 # ---- what would change this ----
 
 
-def _brute_force(answers: Answers) -> dict[Orchestrator, list[frozenset]]:
+def _brute_force(answers: Answers) -> dict[Orchestrator, list[frozenset[Change]]]:
     """Independently: every set of one or two changes that makes each orchestrator win."""
     singles = candidate_changes(answers)
-    found: dict[Orchestrator, list[frozenset]] = {o: [] for o in Orchestrator}
+    found: dict[Orchestrator, list[frozenset[Change]]] = {o: [] for o in Orchestrator}
     for size in (1, 2):
         for combo in itertools.combinations(singles, size):
             if len({k for k, _ in combo}) < size:

@@ -20,8 +20,7 @@ import copier
 import copier._main as copier_worker
 import pytest
 import yaml
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from mlscaffold import cli, store
 from mlscaffold.update import CONFLICT_MARKER
