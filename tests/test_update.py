@@ -140,14 +140,13 @@ def versions(
     return tiny
 
 
-@pytest.fixture
-def repo(versions: Path, tmp_path: Path) -> Path:
-    """A repo generated from 1.0.0 and committed, as `mlscaffold new` leaves it."""
-    dst = tmp_path / "demo"
+def generate(dst: Path, version: str) -> Path:
+    """A repo generated from `version` of the store's template and committed, as `mlscaffold
+    new` leaves it."""
     copier.run_copy(
         store.spec(),
         str(dst),
-        vcs_ref="1.0.0",
+        vcs_ref=version,
         defaults=True,
         quiet=True,
         unsafe=True,
@@ -156,6 +155,12 @@ def repo(versions: Path, tmp_path: Path) -> Path:
     git(dst, "init", "--quiet", "--initial-branch=main")
     commit_all(dst, "generated")
     return dst
+
+
+@pytest.fixture
+def repo(versions: Path, tmp_path: Path) -> Path:
+    """A repo generated from 1.0.0 and committed."""
+    return generate(tmp_path / "demo", "1.0.0")
 
 
 def update(repo: Path, *args: str) -> Result:
@@ -253,12 +258,14 @@ def test_dirty_tree_is_refused(repo):
     assert (repo / "notes" / "changing.md").read_text() == "uncommitted\n"
 
 
-def test_downgrade_is_refused(repo):
-    assert update(repo, "--to", "2.0.0").exit_code == 0
-    commit_all(repo, "updated")
-    result = update(repo, "--to", "1.0.0")
+def test_downgrade_is_refused(versions, tmp_path):
+    newer = generate(tmp_path / "newer", "2.0.0")
+    head = git(newer, "rev-parse", "HEAD")
+    result = update(newer, "--to", "1.0.0")
     assert result.exit_code == 2
-    assert "would be a downgrade" in result.stderr
+    assert "Updating from 2.0.0 to 1.0.0 would be a downgrade" in result.stderr
+    assert git(newer, "status", "--porcelain") == ""
+    assert git(newer, "rev-parse", "HEAD") == head
 
 
 def test_unknown_version_says_what_to_do(repo):
