@@ -177,6 +177,8 @@ def _space_values(key: str, small_team: int) -> list[AnswerValue]:
         return [None, 10, 100, 1000]  # the article's "100+" and "thousands"
     if key == "cloud":
         return ["none"]  # sways no rule: test_cloud_sways_nothing
+    if key == "mlflow":
+        return [False]  # sways no rule: test_mlflow_option.py
     options: list[AnswerValue] = [True, False] if q.kind == "bool" else list(q.choices)
     if q.default is None:
         options.append(None)  # a skipped follow-up

@@ -17,6 +17,7 @@ REQUIRED_FLAGS = {
     "dbt": "--dbt",
     "infra": "--infra",
     "cloud": "--cloud",
+    "mlflow": "--mlflow",
     "workload": "--workload",
     "integrations": "--integrations",
     "style": "--style",
@@ -31,7 +32,8 @@ def test_catalogue_has_every_question_of_the_issue():
 
 
 def test_the_design_card_questions_are_always_asked():
-    assert [q.key for q in CATALOGUE if not q.followup] == ["team_size", "dbt", "infra", "cloud"]
+    core = ["team_size", "dbt", "infra", "cloud", "mlflow"]
+    assert [q.key for q in CATALOGUE if not q.followup] == core
     assert all(q.default is None for q in CATALOGUE if q.followup)
 
 

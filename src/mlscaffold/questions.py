@@ -123,6 +123,15 @@ CATALOGUE: tuple[Question, ...] = (
         only_if=("infra", "managed"),
     ),
     Question(
+        key="mlflow",
+        prompt="Track experiments with MLflow?",
+        help="Logs each candidate model (params, metrics, model with signature) to a local "
+        "MLflow store; the registry alias moves only after the gate; `make mlflow` opens its UI. "
+        "Sways no recommendation.",
+        kind="bool",
+        default=False,
+    ),
+    Question(
         key="platform_engineers",
         prompt="Do you have platform engineers to run the orchestrator?",
         help="Someone whose job includes operating infrastructure (follow-up; skipped = unknown).",

@@ -118,8 +118,8 @@ def candidate_changes(answers: Answers) -> list[Change]:
     """Every one-answer change worth trying: each other value of each question a rule reads."""
     out: list[Change] = []
     for q in CATALOGUE:
-        if q.key == "cloud":
-            continue  # picks deployment files only; sways no rule
+        if q.key in {"cloud", "mlflow"}:
+            continue  # pick files only (deployment, tracking); sway no rule
         options: Sequence[AnswerValue]
         if q.kind == "bool":
             options = (True, False)
