@@ -7,7 +7,10 @@ render every infrastructure and validate what it ships, offline.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -19,8 +22,11 @@ from support import (
     uv,
     validate_compose,
     validate_helm_values,
+    validate_kubernetes,
     validate_workflow,
 )
+
+PLACEHOLDER = re.compile(r"^\{\{ (\w+) \}\}$")
 
 
 def _render(tmp_path: Path, infra: str = "local", **answers: object) -> Path:
@@ -88,3 +94,59 @@ def test_readme_names_the_commands(tmp_path):
     readme = (_render(tmp_path) / "README.md").read_text()
     for command in ("uv sync", "uv run pytest", "uv run python -m demo_pipeline.flows", "make dev"):
         assert command in readme, command
+
+
+def _fill(template: Any, values: dict[str, Any]) -> Any:
+    """Prefect's job-template substitution: a "{{ name }}" string becomes the value; a value
+    of None drops the key (as the worker does)."""
+    if isinstance(template, dict):
+        filled = {k: _fill(v, values) for k, v in template.items()}
+        return {k: v for k, v in filled.items() if v is not None}
+    if isinstance(template, list):
+        return [_fill(v, values) for v in template]
+    if isinstance(template, str) and (match := PLACEHOLDER.match(template)):
+        return values[match[1]]
+    return template
+
+
+def test_kubernetes_runs_keep_their_data_on_a_volume(tmp_path):
+    repo = _render(tmp_path, "kubernetes")
+    deploy = repo / "deploy"
+    (deployment,) = yaml.safe_load((repo / "prefect.yaml").read_text())["deployments"]
+    job_variables = deployment["work_pool"]["job_variables"]
+    template = json.loads((deploy / "base-job-template.json").read_text())
+    defaults = {k: v.get("default") for k, v in template["variables"]["properties"].items()}
+    env = [{"name": k, "value": v} for k, v in job_variables["env"].items()]
+    values = defaults | job_variables | {"env": env, "name": "ml-pipeline", "labels": {}}
+    values |= {"command": ["prefect", "flow-run", "execute"], "annotations": {}}
+    job = _fill(template["job_configuration"]["job_manifest"], values)
+    job["metadata"]["name"] = job["metadata"]["generateName"] + "x1"  # as the API server does
+    (tmp_path / "job.yaml").write_text(yaml.safe_dump(job))
+    validate_kubernetes(tmp_path / "job.yaml", deploy / "pvc.yaml")  # --strict: no stray fields
+
+    claim = yaml.safe_load((deploy / "pvc.yaml").read_text())
+    pod = job["spec"]["template"]["spec"]
+    (volume,) = pod["volumes"]
+    assert volume["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
+    assert job["metadata"]["namespace"] == claim["metadata"]["namespace"]
+    (container,) = pod["containers"]
+    (mount,) = container["volumeMounts"]
+    assert (mount["name"], mount["mountPath"]) == (
+        volume["name"],
+        job_variables["env"]["PIPELINE_DATA_DIR"],
+    )
+    # The image's non-root user owns what it writes on the volume.
+    assert "USER 10001" in (repo / "Dockerfile").read_text()
+    assert (pod["securityContext"]["runAsUser"], pod["securityContext"]["fsGroup"]) == (
+        10001,
+        10001,
+    )
+    assert "--base-job-template deploy/base-job-template.json" in (repo / "README.md").read_text()
+
+
+@pytest.mark.parametrize("infra", ["local", "kubernetes", "managed"])
+def test_the_deployment_runs_one_at_a_time(tmp_path, infra):
+    (deployment,) = yaml.safe_load((_render(tmp_path, infra) / "prefect.yaml").read_text())[
+        "deployments"
+    ]
+    assert deployment["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}
