@@ -25,6 +25,12 @@ SLOW_TESTS = (
     "test_update.py::test_orchestrator_switch_keeps_the_core_and_edits[real]",
     "test_update.py::test_check_then_update_to_the_installed_version",
     "test_update.py::test_default_store_under_home_works_for_new_update_and_plain_copier",
+    # Each full Copier update costs ~2 s even on the tiny template: the fast loop keeps the
+    # every-kind-of-change, conflict, dry-run, refusal and interruption cases, not these variants.
+    "test_update.py::test_orchestrator_switch_keeps_the_core_and_edits[tiny]",
+    "test_update.py::test_conflicts_as_rej_files_on_request",
+    "test_update.py::test_changed_answer_adds_dbt_and_keeps_edits",
+    "test_update.py::test_plain_copier_update_works",
 )
 
 

@@ -583,19 +583,19 @@ def test_a_signal_during_update_leaves_the_repo_before_or_after(generated, two_v
 
 def test_an_edit_saved_while_update_runs_is_never_lost(generated, monkeypatch):
     """The user saves a file and creates one while Copier works: nothing is applied, both stay."""
-    import copier
+    import copier._main as copier_worker  # update runs Copier's worker (update_merge.py)
     from typer.testing import CliRunner
 
     from mlscaffold import cli
 
-    real_update = copier.run_update
+    real_update = copier_worker.Worker.run_update
 
-    def user_saves_meanwhile(dst, **kwargs):
+    def user_saves_meanwhile(worker):
         (generated / "notes" / "n3.md").write_text("my edit, saved during the update\n")
         (generated / "scratch.py").write_text("print('mine')\n")
-        return real_update(dst, **kwargs)
+        return real_update(worker)
 
-    monkeypatch.setattr(copier, "run_update", user_saves_meanwhile)
+    monkeypatch.setattr(copier_worker.Worker, "run_update", user_saves_meanwhile)
     result = CliRunner().invoke(cli.app, ["update", "--to", "2.0.0", "--repo", str(generated)])
     assert result.exit_code == 2, result.output
     assert "nothing was applied" in result.stderr

@@ -38,11 +38,11 @@ from mlscaffold.update_git import (
     require_clean_git,
     run,
 )
-from mlscaffold.update_merge import (
+from mlscaffold.update_merge import apply
+from mlscaffold.update_result import (
     CONFLICT_MARKER,
     Change,
     UpdateReport,
-    apply,
     find_conflicts,
     list_changes,
 )

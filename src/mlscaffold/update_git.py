@@ -98,8 +98,11 @@ def git_dir(top: Path) -> Path:
 
 def dirty_files(top: Path, rel: Path) -> list[str]:
     """Every tracked change, staged change and untracked non-ignored file under `rel`."""
-    porcelain = run(["git", "status", "--porcelain", "--untracked-files=all", "--",
-                      rel.as_posix()], top, strip=False)  # fmt: skip
+    porcelain = run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "--", rel.as_posix()],
+        top,
+        strip=False,
+    )
     return [
         line[3:] + (" (untracked)" if line.startswith("??") else "")
         for line in porcelain.splitlines()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import difflib
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,32 +17,11 @@ from mlscaffold.models import Orchestrator
 from mlscaffold.questions import BY_KEY, resolve
 from mlscaffold.render import ANSWERS_FILE, DECISION_RECORD
 from mlscaffold.scoring import recommend
-from mlscaffold.update_git import run
+from mlscaffold.update_result import UpdateReport
 
-CONFLICT_MARKER = "<<<<<<< "
 TEMPLATE_SUFFIX = ".template-version"
 RENAME_SIMILARITY = 0.6
 ORIGINAL_STATUS = "Status: accepted. Written by `mlscaffold new`; edit freely."
-
-
-@dataclass
-class Change:
-    path: str
-    kind: Literal["added", "changed", "removed"]
-
-
-@dataclass
-class UpdateReport:
-    from_version: str
-    to_version: str
-    changes: list[Change] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)  # edited files the template removed
-    carried: list[tuple[str, str]] = field(default_factory=list)  # (old, new) renamed + edited
-    conflicts: list[str] = field(default_factory=list)
-    # Changed by both sides and not mergeable (binary): the user's kept, the template's beside it.
-    overwritten: list[str] = field(default_factory=list)
-    diff: str = ""
-    decision_added: str = ""  # the new decision record, when the orchestrator changed
 
 
 def apply(
@@ -170,9 +148,14 @@ def render(dst: Path, version: str, answers: Mapping[str, object]) -> dict[str, 
 
     try:
         copier.run_copy(
-            store.spec(), str(dst), data=dict(answers), vcs_ref=version, defaults=True,
-            quiet=True, unsafe=True,
-        )  # fmt: skip
+            store.spec(),
+            str(dst),
+            data=dict(answers),
+            vcs_ref=version,
+            defaults=True,
+            quiet=True,
+            unsafe=True,
+        )
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as err:  # Copier's and plumbum's errors share no useful base class
@@ -212,11 +195,23 @@ def merge_file(current: Path, base: bytes, mine: bytes) -> bytes:
         ours_path = Path(tmp) / "ours"
         ours_path.write_bytes(ours)
         proc = shell.completed(
-            ["git", "merge-file", "-p", "-L", "template", "-L", "old template", "-L", "yours",
-             str(ours_path), str(base_path), str(mine_path)],
+            [
+                "git",
+                "merge-file",
+                "-p",
+                "-L",
+                "template",
+                "-L",
+                "old template",
+                "-L",
+                "yours",
+                str(ours_path),
+                str(base_path),
+                str(mine_path),
+            ],
             None,
             text=False,
-        )  # fmt: skip
+        )
         if proc.returncode < 0 or proc.returncode > 127:
             raise RenderError("git merge-file failed.", "Nothing was changed.")
         return bytes(proc.stdout)
@@ -253,37 +248,3 @@ def record_switch(repo: Path, answers: Mapping[str, object], previous: str) -> s
                 text.replace(ORIGINAL_STATUS, f"Status: superseded by [{name}]({name}).", 1)
             )
     return str(DECISION_RECORD.parent / name)
-
-
-def list_changes(clone: Path, rel: Path) -> list[Change]:
-    """What the update changes, from the staged clone, relative to the generated repo."""
-    out = []
-    listing = run(["git", "diff", "--cached", "--name-status", "--no-renames", "HEAD", "--",
-                    rel.as_posix()], clone)  # fmt: skip
-    kinds: dict[str, Literal["added", "changed", "removed"]] = {
-        "A": "added",
-        "D": "removed",
-    }
-    for line in listing.splitlines():
-        code, _, name = line.partition("\t")
-        path = Path(name).relative_to(rel).as_posix() if rel != Path(".") else name
-        out.append(Change(path, kinds.get(code[:1], "changed")))
-    return out
-
-
-def find_conflicts(repo: Path, changes: list[Change]) -> list[str]:
-    found = []
-    for change in changes:
-        path = repo / change.path
-        if change.kind == "removed" or not path.is_file():
-            continue
-        if path.suffix == ".rej":
-            found.append(change.path)
-            continue
-        try:
-            text = path.read_text()
-        except UnicodeDecodeError:
-            continue
-        if any(line.startswith(CONFLICT_MARKER) for line in text.splitlines()):
-            found.append(change.path)
-    return found
