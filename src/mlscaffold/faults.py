@@ -137,7 +137,17 @@ def staging(parent: Path, prefix: str) -> Iterator[Path]:
     try:
         yield path
     finally:
+        remove_tree(path)
+
+
+def remove_tree(path: Path) -> None:
+    """Remove `path`; a child process (Copier's git) interrupted with us may still be writing
+    into it for a moment, so try again briefly rather than leave half of it behind."""
+    for wait in (0.0, 0.1, 0.3, 1.0):
+        time.sleep(wait)
         shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            return
 
 
 @contextlib.contextmanager
