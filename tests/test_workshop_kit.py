@@ -286,13 +286,13 @@ def test_verify_reports_green_and_red_repos(narrow_kit, tmp_path):
         ["workshop", "verify", str(out), "--kit", str(narrow_kit), "--workers", "2"],
         env={"COLUMNS": "300"},
     )
-    assert result.exit_code == 1, result.output
-    assert result.stderr.strip() == "Error: 1 of 2 repositories are red (see the table)."
     rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines()
             if line.count("│") >= 4 and "team-" in line}  # fmt: skip
-    assert "green" in rows["team-green"]
+    assert "green" in rows["team-green"], result.stdout
     assert "red" in rows["team-red"]
     assert "FAILED tests/test_broken.py::test_broken" in rows["team-red"]
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == "Error: 1 of 2 repositories are red (see the table)."
 
 
 @pytest.mark.e2e
@@ -353,3 +353,21 @@ def test_a_target_nothing_has_wheels_for_is_named(tmp_path):
                              tmp_path)  # fmt: skip
     assert "--platform" in caught.value.hint
 
+
+@pytest.mark.e2e
+def test_batch_verify_tests_the_new_repos(narrow_kit, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,dbt,orchestrator\nteam-green,false,prefect\nbad/row,false,prefect\n")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        cli.app,
+        ["batch", str(roster), "--out", str(out), "--no-git", "--verify", "--kit", str(narrow_kit)],
+        env={"COLUMNS": "300"},
+    )
+    rows = [line for line in result.stdout.splitlines() if "team-green" in line]
+    assert len(rows) == 2, result.stdout  # the batch table's row, then the verify table's
+    assert "created" in rows[0]
+    assert "green" in rows[1], result.stdout
+    assert (out / "team-green" / ".venv").is_dir()
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == "Error: 1 of 2 rows failed (see the tables)."

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -18,6 +18,12 @@ from mlscaffold.cli import ORCHESTRATORS, app, orchestrator_option
 from mlscaffold.cli_run import error_line, friendly_errors, rich_console
 from mlscaffold.errors import EXIT_FAILED
 from mlscaffold.models import Orchestrator
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from mlscaffold.verify import RepoRun
 
 
 @app.command()
@@ -33,6 +39,13 @@ def batch(
     workers: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option("--workers", help="Parallel renders (default: one per CPU)."),
+    ] = None,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Then install and test them (as workshop verify).")
+    ] = False,
+    kit: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--kit", help="With --verify: install offline from this kit."),
     ] = None,
 ) -> None:
     """Render one repository per roster row, in one process; re-runs skip finished repos."""
@@ -69,8 +82,14 @@ def batch(
             )
             raise KeyboardInterrupt
         failed = [o for o in outcomes if o.status == "failed"]
-        if failed:
-            error_line(f"{len(failed)} of {len(outcomes)} rows failed (see the table).")
+        problems = [f"{len(failed)} of {len(outcomes)} rows failed"] if failed else []
+        rendered = [Path(o.path) for o in outcomes if o.status in ("created", "done")]
+        if verify and rendered:
+            repos = verified(console, out, kit, None, only=rendered)
+            red = sum(r.status == "red" for r in repos)
+            problems += [f"{red} of {len(repos)} repositories are red"] if red else []
+        if problems:
+            error_line(f"{'; '.join(problems)} (see the table{'s' if verify else ''}).")
             raise typer.Exit(EXIT_FAILED)
 
 
@@ -220,43 +239,56 @@ def workshop_verify(
     ] = None,
 ) -> None:
     """Install and test every repository in OUT in parallel; one row each: green or red."""
-    import time
-
-    from rich.live import Live
-    from rich.table import Table
-
-    from mlscaffold import verify
-
     console = rich_console()
     faults.set_outcome("nothing was changed outside each repository's .venv")
-
-    def table(repos: list[verify.RepoRun], live: bool) -> Table:
-        shown = Table(title=f"{len(repos)} repositories in {out}")
-        for column in ("repository", "status", "time", "first failing line"):
-            shown.add_column(column, overflow="fold")
-        now = time.perf_counter()
-        for r in repos:
-            seconds = r.seconds if r.done else (now - r.started if r.started else 0.0)
-            colour = {"green": "green", "red": "red"}.get(r.status, "yellow")
-            when = f"{seconds:.0f}s" if r.started else ""
-            shown.add_row(r.name, f"[{colour}]{r.status}[/]", when, r.first_failure)
-        return shown
-
     with friendly_errors():
-        names = [p.name for p in verify.find_repos(out)]
-        repos_seen: dict[str, verify.RepoRun] = {}
-        placeholder = [verify.RepoRun(n, out / n) for n in names]
-        with Live(table(placeholder, True), console=console, transient=True,
-                  refresh_per_second=2) as live:  # fmt: skip
-
-            def changed(repo: verify.RepoRun) -> None:
-                repos_seen[repo.name] = repo
-                current = [repos_seen.get(r.name, r) for r in placeholder]
-                live.update(table(current, True))
-
-            repos = verify.run(out, kit=kit, workers=workers, changed=changed)
-        console.print(table(repos, False))
+        repos = verified(console, out, kit, workers)
         red = [r for r in repos if r.status == "red"]
         if red:
             error_line(f"{len(red)} of {len(repos)} repositories are red (see the table).")
             raise typer.Exit(EXIT_FAILED)
+
+
+def _verify_table(title: str, repos: list[RepoRun]) -> Table:
+    import time
+
+    from rich.table import Table
+
+    shown = Table(title=title)
+    for column in ("repository", "status", "time", "first failing line"):
+        shown.add_column(column, overflow="fold")
+    now = time.perf_counter()
+    for r in repos:
+        seconds = r.seconds if r.done else (now - r.started if r.started else 0.0)
+        colour = {"green": "green", "red": "red"}.get(r.status, "yellow")
+        when = f"{seconds:.0f}s" if r.started else ""
+        shown.add_row(r.name, f"[{colour}]{r.status}[/]", when, r.first_failure)
+    return shown
+
+
+def verified(
+    console: Console,
+    out: Path,
+    kit: Path | None,
+    workers: int | None,
+    only: list[Path] | None = None,
+) -> list[RepoRun]:
+    """`workshop verify` with its live table, then the final table (for verify and batch)."""
+    from rich.live import Live
+
+    from mlscaffold import verify
+
+    paths = verify.find_repos(out) if only is None else sorted(only)
+    title = f"{len(paths)} repositories in {out}"
+    placeholder = [verify.RepoRun(p.name, p) for p in paths]
+    seen: dict[str, RepoRun] = {}
+    with Live(_verify_table(title, placeholder), console=console, transient=True,
+              refresh_per_second=2) as live:  # fmt: skip
+
+        def changed(repo: RepoRun) -> None:
+            seen[repo.name] = repo
+            live.update(_verify_table(title, [seen.get(r.name, r) for r in placeholder]))
+
+        repos = verify.run(out, kit=kit, workers=workers, changed=changed, only=only)
+    console.print(_verify_table(title, repos))
+    return repos

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,8 +105,9 @@ def run(
     kit: Path | None = None,
     workers: int | None = None,
     changed: Callable[[RepoRun], None] = lambda repo: None,
+    only: Sequence[Path] | None = None,
 ) -> list[RepoRun]:
-    """Verify every repository in OUT; return one RepoRun per repository, in name order."""
+    """Verify every repository in OUT (or `only` these); one RepoRun each, in name order."""
     import shutil
 
     uv = shutil.which("uv")
@@ -115,7 +116,10 @@ def run(
     if kit is not None and not any((kit / "wheels").glob("*.whl")):
         raise InputFileError(f"--kit {kit} holds no wheels.",
                              "Give the folder made by mlscaffold workshop prepare.")  # fmt: skip
-    repos = [RepoRun(p.name, p) for p in find_repos(out)]
+    paths = find_repos(out) if only is None else sorted(only)
+    repos = [RepoRun(p.name, p) for p in paths]
+    if not repos:
+        return []
     lock = threading.Lock()
 
     def report(repo: RepoRun) -> None:
