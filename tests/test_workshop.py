@@ -171,15 +171,15 @@ def test_doctor_command_exit_code(monkeypatch):
 
 @pytest.mark.e2e
 def test_prepared_kit_installs_a_generated_repo_with_no_network(tmp_path):
-    from mlscaffold import kit_index, workshop
+    from mlscaffold import kit_platforms, workshop
     from mlscaffold.models import Orchestrator
     from support import clean_env, render_repo, run, uv
 
     kit = tmp_path / "kit"
-    here = kit_index.this_platform()
+    here = kit_platforms.this_platform()
     assert here is not None
     wheels = workshop.prepare(kit, orchestrators=[Orchestrator.PREFECT], dbt_options=[False],
-                              platforms=[here], pythons=[kit_index.this_python()])  # fmt: skip
+                              platforms=[here], pythons=[kit_platforms.this_python()])  # fmt: skip
     assert wheels
     assert "uv pip install --offline" in (kit / "INSTRUCTIONS.md").read_text()
     repo = render_repo(tmp_path, "prefect", name="offline-demo")

@@ -21,7 +21,7 @@ import pytest
 from packaging.version import Version
 from typer.testing import CliRunner
 
-from mlscaffold import cli, doctor, kit_index, kit_resolve, verify
+from mlscaffold import cli, doctor, kit_index, kit_manifest, kit_platforms, kit_resolve, verify
 from mlscaffold.errors import InvalidAnswerError, KitError
 
 runner = CliRunner()
@@ -37,11 +37,11 @@ def _wheel_names(kit: Path) -> list[str]:
 
 
 def test_platform_and_python_flags_are_checked():
-    assert kit_index.parse_platform("macOS-arm64").key == "macos-arm64"
+    assert kit_platforms.parse_platform("macOS-arm64").key == "macos-arm64"
     with pytest.raises(InvalidAnswerError, match="must be one of: manylinux-x86_64"):
-        kit_index.parse_platform("solaris-sparc")
+        kit_platforms.parse_platform("solaris-sparc")
     with pytest.raises(InvalidAnswerError, match=r"3\.11, 3\.12, 3\.13"):
-        kit_index.parse_python("3.10")
+        kit_platforms.parse_python("3.10")
     result = runner.invoke(
         cli.app, ["workshop", "prepare", "--out", "kit", "--platform", "solaris"]
     )
@@ -51,9 +51,9 @@ def test_platform_and_python_flags_are_checked():
 
 
 def test_targets_accept_only_their_wheels():
-    windows = kit_index.Target(kit_index.PLATFORMS["windows-amd64"], "3.12")
-    linux = kit_index.Target(kit_index.PLATFORMS["manylinux-x86_64"], "3.12")
-    mac_arm = kit_index.Target(kit_index.PLATFORMS["macos-arm64"], "3.12")
+    windows = kit_platforms.Target(kit_platforms.PLATFORMS["windows-amd64"], "3.12")
+    linux = kit_platforms.Target(kit_platforms.PLATFORMS["manylinux-x86_64"], "3.12")
+    mac_arm = kit_platforms.Target(kit_platforms.PLATFORMS["macos-arm64"], "3.12")
     assert windows.accepts("numpy-2.1.3-cp312-cp312-win_amd64.whl")
     assert not windows.accepts("numpy-2.1.3-cp311-cp311-win_amd64.whl")
     assert not linux.accepts("numpy-2.1.3-cp312-cp312-win_amd64.whl")
@@ -64,9 +64,9 @@ def test_targets_accept_only_their_wheels():
     assert not mac_arm.accepts("x-1.0-cp312-cp312-macosx_14_0_arm64.whl")  # macOS 12 must work
     for target in (windows, linux, mac_arm):
         assert target.accepts("typer-0.16.0-py3-none-any.whl")
-    assert kit_index.this_platform("darwin", "arm64") == kit_index.PLATFORMS["macos-arm64"]
-    assert kit_index.this_platform("win32", "AMD64") == kit_index.PLATFORMS["windows-amd64"]
-    assert kit_index.this_platform("sunos5", "sparc") is None
+    assert kit_platforms.this_platform("darwin", "arm64") == kit_platforms.PLATFORMS["macos-arm64"]
+    assert kit_platforms.this_platform("win32", "AMD64") == kit_platforms.PLATFORMS["windows-amd64"]
+    assert kit_platforms.this_platform("sunos5", "sparc") is None
 
 
 def test_first_failing_line():
@@ -92,11 +92,11 @@ def _fake_kit(tmp_path: Path, targets: dict[str, dict[str, object]]) -> Path:
 
 
 def test_doctor_says_whether_the_kit_covers_this_laptop(tmp_path):
-    here = kit_index.this_platform()
+    here = kit_platforms.this_platform()
     assert here is not None, "this test runs on a platform the kit supports"
-    python = kit_index.this_python()
-    other = next(p for p in kit_index.PLATFORMS.values() if p != here)
-    kit = _fake_kit(tmp_path, {kit_index.Target(other, python).key: {}})
+    python = kit_platforms.this_python()
+    other = next(p for p in kit_platforms.PLATFORMS.values() if p != here)
+    kit = _fake_kit(tmp_path, {kit_platforms.Target(other, python).key: {}})
     missing = doctor.kit_coverage(kit)
     assert not missing.passed
     assert f"--platform {here.key} --python {python}" in missing.fix
@@ -164,7 +164,7 @@ def test_serve_and_verify_refuse_a_folder_that_is_not_a_kit(tmp_path):
 
 @pytest.fixture(scope="module")
 def narrow_kit(tmp_path_factory) -> Path:
-    here = kit_index.this_platform()
+    here = kit_platforms.this_platform()
     assert here is not None
     where = tmp_path_factory.mktemp("room")
     previous = Path.cwd()
@@ -173,7 +173,7 @@ def narrow_kit(tmp_path_factory) -> Path:
         result = runner.invoke(
             cli.app,
             ["workshop", "prepare", "--out", "kit", "--orchestrator", "prefect", "--no-dbt",
-             "--platform", "this", "--platform", OTHER, "--python", kit_index.this_python()],
+             "--platform", "this", "--platform", OTHER, "--python", kit_platforms.this_python()],
             env={"COLUMNS": "300"},
         )  # fmt: skip
     finally:
@@ -185,7 +185,7 @@ def narrow_kit(tmp_path_factory) -> Path:
     assert count > 50
     said = " ".join(result.stdout.split())
     assert f"{count} wheels for 2 platform x Python targets in {kit / 'wheels'}" in said
-    fell_back = kit_index.fallbacks(kit)
+    fell_back = kit_manifest.fallbacks(kit)
     if fell_back:
         assert f"No wheel of a locked version for {len(fell_back)} targets" in said
     else:
@@ -200,7 +200,7 @@ def _compile(kit: Path, inputs: list[str], target: str, python: str, cwd: Path):
 
     return subprocess.run(
         [uv(), "pip", "compile", "--quiet", "--no-cache", "--only-binary", ":all:",
-         "--python-platform", kit_index.PLATFORMS[target].uv, "--python-version", python,
+         "--python-platform", kit_platforms.PLATFORMS[target].uv, "--python-version", python,
          "--no-index", "--find-links", str(kit / "wheels"), *inputs],
         cwd=cwd, env=clean_env(), capture_output=True, text=True, timeout=600,
     )  # fmt: skip
@@ -213,10 +213,12 @@ def test_every_target_in_the_kit_resolves_offline(narrow_kit, tmp_path):
     repo = render_repo(tmp_path, "prefect", name="resolve-demo")
     tools = tmp_path / "tools.in"
     tools.write_text("mlscaffold-cli\nuv\nhatchling\neditables\n")
-    targets = kit_index.kit_targets(narrow_kit)
-    here = kit_index.this_platform()
+    targets = kit_manifest.kit_targets(narrow_kit)
+    here = kit_platforms.this_platform()
     assert here is not None
-    assert sorted(targets) == sorted(f"{p}-py{kit_index.this_python()}" for p in (here.key, OTHER))
+    assert sorted(targets) == sorted(
+        f"{p}-py{kit_platforms.this_python()}" for p in (here.key, OTHER)
+    )
     for entry in targets.values():
         platform, python = str(entry["platform"]), str(entry["python"])
         for inputs in (["pyproject.toml", "--group", "dev"], [str(tools)]):
@@ -224,7 +226,7 @@ def test_every_target_in_the_kit_resolves_offline(narrow_kit, tmp_path):
             assert proc.returncode == 0, f"{platform} {python} {inputs}: {proc.stderr[-3000:]}"
     # The check can fail: a platform the kit was not built for does not resolve.
     proc = _compile(narrow_kit, ["pyproject.toml", "--group", "dev"], NOT_IN_KIT,
-                    kit_index.this_python(), repo)  # fmt: skip
+                    kit_platforms.this_python(), repo)  # fmt: skip
     assert proc.returncode != 0
     assert "platform" in proc.stderr
 
@@ -232,7 +234,7 @@ def test_every_target_in_the_kit_resolves_offline(narrow_kit, tmp_path):
 @pytest.mark.e2e
 def test_kit_holds_pure_wheels_once_and_every_platforms_tools(narrow_kit):
     names = _wheel_names(narrow_kit)
-    targets = kit_index.kit_targets(narrow_kit)
+    targets = kit_manifest.kit_targets(narrow_kit)
     uses = [set(entry["wheels"]) for entry in targets.values()]  # type: ignore[arg-type]
     shared = set.intersection(*uses)
     assert any(n.endswith("-py3-none-any.whl") for n in shared)  # one file serves both
@@ -244,7 +246,7 @@ def test_kit_holds_pure_wheels_once_and_every_platforms_tools(narrow_kit):
     assert "```powershell" in text
     assert "uv pip install --offline" in text
     assert "mlscaffold-cli uv" in text
-    assert kit_index.read_manifest(narrow_kit)["repositories"] == ["prefect"]
+    assert kit_manifest.read_manifest(narrow_kit)["repositories"] == ["prefect"]
 
 
 @pytest.mark.e2e
@@ -299,13 +301,13 @@ def test_verify_reports_green_and_red_repos(narrow_kit, tmp_path):
 def test_the_narrow_kit_falls_back_for_macos_intel(narrow_kit):
     """Prefect's locked cryptography (50.x in 2026-11) has no macOS Intel wheel; if this fails
     because it has one now, the fallback is no longer needed there: update the README."""
-    here = kit_index.this_platform()
+    here = kit_platforms.this_platform()
     assert here is not None
-    targets = kit_index.kit_targets(narrow_kit)
-    intel = f"{OTHER}-py{kit_index.this_python()}"
-    assert kit_index.fallbacks(narrow_kit) == {intel: ["prefect"]}
-    assert kit_index.FALLBACK not in targets[f"{here.key}-py{kit_index.this_python()}"]
-    fallback, used = targets[intel][kit_index.FALLBACK], targets[intel]["wheels"]
+    targets = kit_manifest.kit_targets(narrow_kit)
+    intel = f"{OTHER}-py{kit_platforms.this_python()}"
+    assert kit_manifest.fallbacks(narrow_kit) == {intel: ["prefect"]}
+    assert kit_manifest.FALLBACK not in targets[f"{here.key}-py{kit_platforms.this_python()}"]
+    fallback, used = targets[intel][kit_manifest.FALLBACK], targets[intel]["wheels"]
     assert isinstance(fallback, dict)
     assert isinstance(used, list)
     crypto = next(c for c in fallback["prefect"] if c.startswith("cryptography "))
@@ -330,7 +332,7 @@ def _demo_export(tmp_path: Path, numpy: str) -> kit_resolve.Export:
 @pytest.mark.e2e
 def test_a_target_the_locked_versions_have_no_wheels_for_falls_back(tmp_path):
     uv = kit_resolve.find_uv()
-    target = kit_index.Target(kit_index.PLATFORMS["windows-amd64"], "3.13")
+    target = kit_platforms.Target(kit_platforms.PLATFORMS["windows-amd64"], "3.13")
     with pytest.raises(KitError, match=r"No kit for windows-amd64-py3\.13: .*numpy"):
         kit_resolve.compile_pins(uv, ["numpy==1.26.4"], target, tmp_path)  # no cp313 wheels
     found = kit_resolve.pins_for(uv, _demo_export(tmp_path, ">=1.26"), target, tmp_path)
@@ -339,14 +341,14 @@ def test_a_target_the_locked_versions_have_no_wheels_for_falls_back(tmp_path):
     assert Version(numpy.split("==")[1]) >= Version("2.1")  # the first numpy with cp313 wheels
     assert f"numpy {numpy.split('==')[1]} (locked 1.26.4)" in found.changed
     assert {p.split("==")[0] for p in found.pins} >= {"iniconfig", "hatchling", "editables"}
-    linux = kit_index.Target(kit_index.PLATFORMS["manylinux-x86_64"], "3.12")
+    linux = kit_platforms.Target(kit_platforms.PLATFORMS["manylinux-x86_64"], "3.12")
     assert not kit_resolve.pins_for(uv, _demo_export(tmp_path / "b", ">=1.26"), linux,
                                     tmp_path).fallback  # fmt: skip
 
 
 @pytest.mark.e2e
 def test_a_target_nothing_has_wheels_for_is_named(tmp_path):
-    target = kit_index.Target(kit_index.PLATFORMS["windows-amd64"], "3.13")
+    target = kit_platforms.Target(kit_platforms.PLATFORMS["windows-amd64"], "3.13")
     refused = r"No kit for windows-amd64-py3\.13: demo: neither"
     with pytest.raises(KitError, match=refused) as caught:
         kit_resolve.pins_for(kit_resolve.find_uv(), _demo_export(tmp_path, "==1.26.4"), target,

@@ -147,14 +147,16 @@ def workshop_prepare(
     ] = None,
 ) -> None:
     """Download every wheel the generated repositories need, for installs with no network."""
-    from mlscaffold import kit_index, workshop
+    from mlscaffold import kit_manifest, kit_platforms, workshop
 
     console = rich_console()
     faults.set_outcome(f"{out} was left as it was")
     with friendly_errors():
         chosen = [o for o in (orchestrator_option(x) for x in orchestrator or []) if o is not None]
-        platforms = [kit_index.parse_platform(p) for p in platform or kit_index.DEFAULT_PLATFORMS]
-        pythons = [kit_index.parse_python(v) for v in python or kit_index.DEFAULT_PYTHONS]
+        platforms = [
+            kit_platforms.parse_platform(p) for p in platform or kit_platforms.DEFAULT_PLATFORMS
+        ]
+        pythons = [kit_platforms.parse_python(v) for v in python or kit_platforms.DEFAULT_PYTHONS]
         kit = Path(os.path.abspath(out))
         with console.status("Preparing the kit…") as status:
             wheels = workshop.prepare(
@@ -165,12 +167,12 @@ def workshop_prepare(
                 platforms=platforms,
                 pythons=pythons,
             )
-        count = len(kit_index.kit_targets(kit))
+        count = len(kit_manifest.kit_targets(kit))
         console.print(
             f"{len(wheels)} wheels for {count} platform x Python targets in {kit / 'wheels'}; "
             f"see {kit / 'INSTRUCTIONS.md'}."
         )
-        fallbacks = kit_index.fallbacks(kit)
+        fallbacks = kit_manifest.fallbacks(kit)
         if fallbacks:
             shown = "; ".join(f"{key} ({', '.join(repos)})" for key, repos in fallbacks.items())
             console.print(

@@ -69,10 +69,10 @@ def offline_packages(kit: Path | None = None) -> Result:
 
 def kit_coverage(kit: Path) -> Result:
     """Does the kit hold this laptop's platform and Python (its kit.json targets)?"""
-    from mlscaffold import kit_index
+    from mlscaffold import kit_manifest, kit_platforms
 
-    here, python = kit_index.this_platform(), kit_index.this_python()
-    covered, detail = kit_index.coverage(kit, here, python)
+    here, python = kit_platforms.this_platform(), kit_platforms.this_python()
+    covered, detail = kit_manifest.coverage(kit, here, python)
     if covered:
         return Result("kit platform", True, f"covers this laptop: {detail}")
     wanted = f"--platform {here.key} --python {python}" if here else "a supported laptop"

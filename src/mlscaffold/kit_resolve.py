@@ -20,7 +20,7 @@ from packaging.utils import canonicalize_name
 
 from mlscaffold import DISTRIBUTION, __version__, shell
 from mlscaffold.errors import KitError, ToolMissingError
-from mlscaffold.kit_index import MACOS_TARGET, Target
+from mlscaffold.kit_platforms import MACOS_TARGET, Target
 from mlscaffold.models import Orchestrator
 from mlscaffold.naming import normalise
 from mlscaffold.questions import resolve

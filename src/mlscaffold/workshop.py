@@ -25,7 +25,6 @@ Participants install with no network:
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import shutil
 import tempfile
@@ -36,18 +35,10 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
-from mlscaffold import DISTRIBUTION, __version__, faults, kit_resolve
+from mlscaffold import DISTRIBUTION, faults, kit_manifest, kit_resolve
 from mlscaffold.errors import TargetError
-from mlscaffold.kit_index import (
-    DEFAULT_PYTHONS,
-    FALLBACK,
-    MANIFEST,
-    PLATFORMS,
-    Platform,
-    Target,
-    read_manifest,
-    targets,
-)
+from mlscaffold.kit_manifest import FALLBACK, read_manifest
+from mlscaffold.kit_platforms import DEFAULT_PYTHONS, PLATFORMS, Platform, Target, targets
 from mlscaffold.models import Orchestrator
 from mlscaffold.render import STAGING_TAG
 
@@ -187,94 +178,4 @@ def _fill(
     combos_done = manifest.get("repositories", [])
     names = list(dict.fromkeys([*(combos_done if isinstance(combos_done, list) else []),
                                 *(e.name for e in exports)]))  # fmt: skip
-    _write(kit / MANIFEST, json.dumps({"mlscaffold": __version__, "repositories": names,
-                                       "targets": done}, indent=1) + "\n")  # fmt: skip
-    _write(kit / "INSTRUCTIONS.md", instructions(names, done, mine.name))
-
-
-def _write(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text)
-    partial.replace(path)  # ours: the folder carries the kit marker
-
-
-def instructions(repositories: list[str], done: dict[str, object], own: str) -> str:
-    rows, fallback = [], []
-    for key in sorted(done):
-        entry = done[key]
-        if isinstance(entry, dict):
-            label = PLATFORMS[str(entry["platform"])].label
-            rows.append(f"| {label} | {entry['python']} | `{key}` |")
-            for repository, changed in (entry.get(FALLBACK) or {}).items():
-                shown = "; ".join(changed) or "the same versions"
-                fallback.append(f"- `{key}`, {repository}: {shown}.")
-    if fallback:
-        fallback = [FALLBACK_NOTE, *fallback, ""]
-    return INSTRUCTIONS.format(
-        version=__version__, repositories=", ".join(repositories), rows="\n".join(rows),
-        distribution=DISTRIBUTION, own=own, fallback="\n".join(fallback),
-    )  # fmt: skip
-
-
-FALLBACK_NOTE = """
-Some locked versions have no wheel for these targets; their wheels were resolved from the
-repository's pyproject.toml constraints for that platform and Python instead (what differs
-from the lock):"""
-INSTRUCTIONS = """# Offline workshop kit
-
-Made by `mlscaffold workshop prepare` (mlscaffold {version}, `{own}`).
-Repositories: {repositories}.
-
-| laptop | Python | target |
-| --- | --- | --- |
-{rows}
-{fallback}
-Copy this whole folder to your laptop (USB stick, shared drive). Nothing below needs the
-network. Replace the KIT path with where you put the folder.
-
-## macOS and Linux (bash or zsh)
-
-```bash
-KIT="$HOME/Downloads/kit"
-TOOLS="$HOME/.mlscaffold-workshop"
-python3 -m venv "$TOOLS"
-"$TOOLS/bin/python" -m pip install --no-index --find-links "$KIT/wheels" {distribution} uv
-source "$TOOLS/bin/activate"
-mlscaffold doctor --kit "$KIT"
-mlscaffold new my-pipeline --defaults
-cd my-pipeline
-uv venv
-uv pip install --offline --no-index --find-links "$KIT/wheels" -e . --group dev
-uv run --no-sync pytest            # --no-sync: `uv run` would otherwise try to lock online
-```
-
-## Windows (PowerShell)
-
-```powershell
-$KIT = "$HOME\\Downloads\\kit"
-$TOOLS = "$HOME\\.mlscaffold-workshop"
-py -m venv $TOOLS
-& "$TOOLS\\Scripts\\python.exe" -m pip install --no-index -f "$KIT\\wheels" {distribution} uv
-# If PowerShell refuses the next line: Set-ExecutionPolicy -Scope CurrentUser RemoteSigned
-& "$TOOLS\\Scripts\\Activate.ps1"
-mlscaffold doctor --kit "$KIT"
-mlscaffold new my-pipeline --defaults
-cd my-pipeline
-uv venv
-uv pip install --offline --no-index --find-links "$KIT\\wheels" -e . --group dev
-uv run --no-sync pytest
-```
-
-## From the room's index instead of a copy
-
-The facilitator runs `mlscaffold workshop serve KIT --host 0.0.0.0` and shows its address
-(ADDRESS below, e.g. 192.168.1.20:8765). Replace `--no-index --find-links ...` with the index:
-
-```
-python -m pip install --index-url http://ADDRESS/simple --trusted-host HOST {distribution} uv
-uv pip install --index-url http://ADDRESS/simple -e . --group dev
-```
-
-`uv sync` would lock for every platform and Python version and needs PyPI; install with
-`uv pip install` as above.
-"""
+    kit_manifest.write(kit, names, done, mine.name)
