@@ -75,8 +75,8 @@ PROFILES: dict[Orchestrator, Profile] = {
         label="Dagster",
         colour="magenta",
         ui_port=3000,
-        ui_command="uv run dg dev",
-        run_command='uv run dg launch --assets "*"',
+        ui_command="make dev",
+        run_command="make run",
         tie_break_rank=1,
         modules=(
             "dagster",
