@@ -144,17 +144,8 @@ def _render_into(plan: Plan, out: Path, commands: dict[str, str]) -> None:
 
 
 def _copy(plan: Plan, out: Path) -> dict[str, str]:
-    import copier  # deferred: ~1 s to import
-
     try:
-        worker = copier.run_copy(
-            str(template_root()),
-            str(out),
-            data=copier_data(plan),
-            defaults=True,
-            quiet=True,
-            overwrite=True,
-        )
+        worker = _run_copy(str(template_root()), out, copier_data(plan))
     except (KeyboardInterrupt, SystemExit):
         raise
     except OSError as err:  # disk full, read-only: said as such, not as a template problem
@@ -167,6 +158,31 @@ def _copy(plan: Plan, out: Path) -> dict[str, str]:
     combined = worker.answers.combined
     keys = ("run_command", "test_command", "ui_command", "ui_url", "orchestrator_title")
     return {k: str(combined[k]) for k in keys if k in combined}
+
+
+def _run_copy(src: str, out: Path, data: dict[str, Any]) -> Any:
+    """`copier.run_copy` into a fresh folder, without one git call per rendered file.
+
+    For every file it writes, Copier asks git whether the destination's index must be told of
+    an executable bit (only when core.fileMode is false and the file is tracked). Nothing in a
+    fresh staging folder is tracked, so the answer is always no: the worker subclass does not ask.
+    Speed depends on Copier's internal worker; a Copier without it gets the public call.
+    """
+    import copier  # deferred: ~1 s to import
+
+    options: dict[str, Any] = {"data": data, "defaults": True, "quiet": True, "overwrite": True}
+    try:
+        from copier._main import Worker
+    except ImportError:  # pragma: no cover - a Copier that moved its worker
+        return copier.run_copy(src, str(out), **options)
+
+    class FreshFolder(Worker):
+        def _sync_git_index_executable_bit(self, dst_relpath: Path, src_mode: int) -> None:
+            """Nothing to sync: the folder is new, so git tracks none of its files."""
+
+    with FreshFolder(src_path=src, dst_path=out, **options) as worker:
+        worker.run_copy()
+    return worker
 
 
 def _record_template_version(answers_file: Path) -> None:
