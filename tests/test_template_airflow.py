@@ -7,6 +7,7 @@ render every infrastructure and cloud combination and validate what it ships, of
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,28 @@ def test_readme_gives_the_commands_and_where_the_password_is(tmp_path):
     ):
         assert command in readme, command
     assert "simple_auth_manager_passwords.json.generated" in readme
+
+
+@pytest.mark.parametrize(("infra", "cloud"), INFRA_CLOUD, ids=lambda v: str(v))
+def test_why_airflow_names_files_and_tests_that_exist(tmp_path, infra, cloud):
+    """Issue 21: each reason of the decision record points at a file and a test in the repo."""
+    repo = _render(tmp_path, infra, cloud, dbt=True)
+    readme = (repo / "README.md").read_text()
+    section = readme.split("## Why Airflow", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) >= 5, section
+    tests = (repo / "tests" / "test_dag.py").read_text() + (
+        repo / "tests" / "test_dbt.py"
+    ).read_text()
+    for row in rows[1:]:
+        reason, where, tested_by = (cell.strip() for cell in row.strip("|").split(" | "))
+        for path in re.findall(r"`([\w./{}-]+\.(?:py|yaml|yml|toml))`", where):
+            assert (repo / path).is_file(), (reason, path)
+        for folder in re.findall(r"`([\w.-]+/)`", where):
+            assert (repo / folder).is_dir(), (reason, folder)
+        for name in re.findall(r"`(?:tests/[\w.]+::)?(test_\w+)`", tested_by):
+            assert f"def {name}(" in tests, (reason, name)
+    for reason in ("dynamic task mapping", "data-aware scheduling"):
+        assert reason in section
+    assert ".expand(candidate=" in (repo / "dags" / "ml_pipeline.py").read_text()
+    assert "schedule=[MODEL]" in (repo / "dags" / "score_new_data.py").read_text()

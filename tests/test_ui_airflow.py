@@ -104,7 +104,8 @@ def test_the_run_made_once_shows_in_the_dev_ui_with_logs_report_and_plot(tmp_pat
             save_screenshot(page, shots / "airflow-report.png")
             # A failed run's tab shows its own verdict and run id, never the passing run's.
             failed_url = f"{base}/dags/{DAG_ID}/runs/{quote(failed, safe='')}"
-            page.goto(f"{failed_url}/plugin/evaluation-report")
+            wait_for_text(page, f"{failed_url}/plugin/evaluation-report", ["Evaluation report"],
+                          120, shots / "airflow-report-tab-failed.png")  # fmt: skip
             text, _ = _frame_text(page, "/demo_pipeline-report/", ["Gate FAILED"], 120)
             assert "Gate passed" not in text
             assert re.sub(r"[^\w.-]", "_", failed) in text
