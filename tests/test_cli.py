@@ -179,7 +179,7 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(tmp_path, monkeypatch, 
     assert len(lines) == 1
     assert lines[0].startswith("Error: ")
     assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert isinstance(result.exception, SystemExit)  # exit 2 through sys.exit, not a crash
     assert snapshot(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["existing", "broken.yml", "list.yml", "unknown.yml", "badvalue.yml", "binary.yml"]

@@ -4,6 +4,7 @@ tie-break, weak recommendations, the one order, and what would change the decisi
 from __future__ import annotations
 
 import itertools
+import json
 import re
 
 import pytest
@@ -390,12 +391,17 @@ def test_what_would_change_in_json():
 
 
 def test_json_shape():
-    data = rec(dbt=True, existing_airflow=True).to_json()
-    assert data["orchestrator"] in {"airflow", "prefect", "dagster"}
-    assert list(data["scores"]) == data["ranking"]
-    assert {"rule", "orchestrator", "weight", "reason"} == set(data["reasons"][0])
-    assert data["tie_break"] is None or isinstance(data["tie_break"], str)
-    assert data["weak"] is None or isinstance(data["weak"], str)
+    tied = rec(dbt=True, existing_airflow=True).to_json()
+    assert tied["orchestrator"] == "dagster"
+    assert tied["ranking"] == ["dagster", "airflow", "prefect"]
+    assert tied["scores"] == {"dagster": 2, "airflow": 2, "prefect": 0}
+    assert {"rule", "orchestrator", "weight", "reason"} == set(tied["reasons"][0])
+    assert tied["tie_break"].startswith("Dagster and Apache Airflow tied at 2; chose Dagster")
+    assert tied["weak"] is None
+    clear = rec(dbt=True).to_json()
+    assert (clear["orchestrator"], clear["tie_break"], clear["weak"]) == ("dagster", None, None)
+    assert json.loads(json.dumps(tied)) == tied  # plain JSON types only
+    assert "no rule applied" in rec(team_size=BIG).to_json()["weak"]
 
 
 def test_recommend_is_pure():
