@@ -15,8 +15,9 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 import yaml
@@ -50,7 +51,7 @@ def mlscaffold(
     *args: str,
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
-    stdout: int | None = subprocess.PIPE,
+    stdout: int | IO[str] | None = subprocess.PIPE,
     timeout: float = 300,
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -89,7 +90,7 @@ def store_env(tmp_path) -> dict[str, str]:
 
 
 @pytest.fixture
-def tmpfs(tmp_path) -> Iterator[callable]:
+def tmpfs(tmp_path) -> Iterator[Callable[[str, str], Path]]:
     mounted: list[Path] = []
 
     def mount(name: str, options: str) -> Path:

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -49,7 +50,7 @@ PIPE_TO_SHELL = re.compile(r"\|\s*(sudo\s+)?(ba|z)?sh\b")
 def repos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     rendered = {}
     for key, (orchestrator, infra, cloud) in zip(IDS, COMBINATIONS, strict=True):
-        answers: dict[str, object] = {"infra": infra, "dbt": True}
+        answers: dict[str, Any] = {"infra": infra, "dbt": True}
         if cloud is not None:
             answers["cloud"] = cloud
         rendered[key] = render_repo(tmp_path_factory.mktemp(key), orchestrator, **answers)

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlscaffold import answers_file, roster
+from mlscaffold import answers_file, questions, roster
 from mlscaffold.errors import MlscaffoldError
 from mlscaffold.naming import normalise
 
@@ -46,7 +46,7 @@ yaml_values = st.recursive(
     ),
     max_leaves=10,
 )
-answer_keys = st.sampled_from([*answers_file.BY_KEY, "orchestrator", "colour", ""])
+answer_keys = st.sampled_from([*questions.BY_KEY, "orchestrator", "colour", ""])
 
 
 @FAST
@@ -56,7 +56,7 @@ def test_any_answers_file_is_read_or_refused_in_one_line(tmp_path_factory, data)
     path.write_text(yaml.safe_dump(data))
     loaded, error = attempt(answers_file.load, path)
     assert one_line(error)
-    assert set(loaded or {}) <= {*answers_file.BY_KEY, "orchestrator"}
+    assert set(loaded or {}) <= {*questions.BY_KEY, "orchestrator"}
 
 
 @FAST
@@ -67,7 +67,7 @@ def test_any_bytes_as_an_answers_file(tmp_path_factory, content):
     assert one_line(attempt(answers_file.load, path)[1])
 
 
-cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
+cells = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=20)
 
 
 @FAST
