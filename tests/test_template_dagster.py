@@ -89,7 +89,13 @@ def test_every_infrastructure_renders_valid_configs(tmp_path, infra, cloud):
         validate_workflow(workflow)
     workspace = yaml.safe_load((repo / "deploy" / "workspace.yaml").read_text())
     assert workspace["load_from"][0]["grpc_server"]["port"] == 4000
-    assert "postgres" in yaml.safe_load((repo / "deploy" / "dagster.yaml").read_text())["storage"]
+    instance = yaml.safe_load((repo / "deploy" / "dagster.yaml").read_text())
+    assert "postgres" in instance["storage"]
+    # One writer on the DuckDB file: runs queue and start one at a time, here and in `make dev`.
+    assert instance["run_coordinator"]["class"] == "QueuedRunCoordinator"
+    assert instance["run_coordinator"]["config"]["max_concurrent_runs"] == 1
+    local = yaml.safe_load((repo / "deploy" / "dagster-dev.yaml").read_text())
+    assert local["concurrency"]["runs"]["max_concurrent_runs"] == 1
     ignored = (repo / ".dockerignore").read_text().splitlines()
     assert {".env", ".venv/", "data/", "dbt/target/"} <= set(ignored)
     workflows = {p.name for p in (repo / ".github" / "workflows").glob("*.yml")}
@@ -101,6 +107,8 @@ def test_every_infrastructure_renders_valid_configs(tmp_path, infra, cloud):
         (deployment,) = values["dagster-user-deployments"]["deployments"]
         assert deployment["dagsterApiGrpcArgs"] == ["-m", "demo_pipeline.definitions"]
         assert deployment["podSecurityContext"]["runAsNonRoot"] is True
+        coordinator = values["dagsterDaemon"]["runCoordinator"]
+        assert coordinator["config"]["queuedRunCoordinator"]["maxConcurrentRuns"] == 1
     else:
         assert not (repo / "deploy" / "values.yaml").exists()
     if infra == "managed":
