@@ -90,7 +90,8 @@ def test_the_run_made_once_shows_in_the_dev_ui_with_logs_report_and_plot(tmp_pat
                           shots / "airflow-runs.png")  # fmt: skip
             run_url = f"{base}/dags/{DAG_ID}/runs/{quote(good, safe='')}"
             # The task log the run-once command wrote, read by the UI (not "log not found").
-            log = wait_for_text(page, f"{run_url}/tasks/train", ["Done. Returned value was"], 120,
+            log_url = f"{run_url}/tasks/select_best"
+            log = wait_for_text(page, log_url, ["Done. Returned value was"], 120,
                                 shots / "airflow-task-log.png")  # fmt: skip
             assert "run_dir" in log
             # The run's "Evaluation report" tab: the plugin page inside the UI.
