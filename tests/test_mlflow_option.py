@@ -85,6 +85,7 @@ def test_on_wires_tracking_into_the_core_and_the_makefile(tmp_path, orchestrator
     assert champion in _calls(promote, "set_champion")
     gate = next(n for n in promote.body if isinstance(n, ast.If))
     assert isinstance(gate.body[0], ast.Raise)
+    assert gate.end_lineno is not None
     assert champion.lineno > gate.end_lineno
     assert _calls(_function(tree, "select_best"), "log_candidates")
     evaluate = _function(tree, "evaluate")

@@ -29,7 +29,7 @@ from support import (
 PLACEHOLDER = re.compile(r"^\{\{ (\w+) \}\}$")
 
 
-def _render(tmp_path: Path, infra: str = "local", **answers: object) -> Path:
+def _render(tmp_path: Path, infra: str = "local", **answers: Any) -> Path:
     if infra == "managed":
         answers.setdefault("cloud", "none")
     return render_repo(tmp_path, "prefect", infra=infra, **answers)

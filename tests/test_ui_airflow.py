@@ -17,6 +17,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -48,7 +49,7 @@ def _run_once(repo: Path, *args: str) -> str:
     return unquote(found.group(1))
 
 
-def _frame_text(page, url_part: str, texts: list[str], timeout_s: float) -> tuple[str, object]:
+def _frame_text(page, url_part: str, texts: list[str], timeout_s: float) -> tuple[str, Any]:
     """The text of the iframe whose URL contains `url_part`, once it shows every text."""
     deadline = time.monotonic() + timeout_s
     body = ""

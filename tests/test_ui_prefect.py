@@ -14,7 +14,9 @@ import re
 import signal
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser import browser, free_port, save_screenshot, ui_server, wait_for_text
@@ -25,7 +27,7 @@ PNG_SHOWN = """() => [...document.images].some(
     (i) => i.src.startsWith("data:image/png") && i.complete && i.naturalWidth > 0)"""
 
 
-def _api(port: int, path: str, body: dict[str, object]) -> list[dict[str, object]]:
+def _api(port: int, path: str, body: Mapping[str, object]) -> list[dict[str, Any]]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/api/{path}",
         data=json.dumps(body).encode(),

@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from packaging.version import Version
@@ -235,7 +236,7 @@ def test_every_target_in_the_kit_resolves_offline(narrow_kit, tmp_path):
 def test_kit_holds_pure_wheels_once_and_every_platforms_tools(narrow_kit):
     names = _wheel_names(narrow_kit)
     targets = kit_manifest.kit_targets(narrow_kit)
-    uses = [set(entry["wheels"]) for entry in targets.values()]  # type: ignore[arg-type]
+    uses = [set(cast(list[str], entry["wheels"])) for entry in targets.values()]
     shared = set.intersection(*uses)
     assert any(n.endswith("-py3-none-any.whl") for n in shared)  # one file serves both
     assert all(n in names for n in set.union(*uses))
