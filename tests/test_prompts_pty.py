@@ -126,7 +126,7 @@ def test_typing_over_the_team_size_default_replaces_it(tmp_path):
 
 
 def test_an_active_answer_counts_and_is_not_a_default(tmp_path):
-    child = spawn(tmp_path, "--team-size", "20", "--no-dbt", "--infra", "local")
+    child = spawn(tmp_path, "--team-size", "20", "--no-dbt", "--infra", "local", "--no-mlflow")
     answer(child, "follow-up questions", ENTER)
     answer(child, FOLLOWUPS[0].prompt, DOWN + ENTER)  # platform engineers: skip -> yes
     for q in FOLLOWUPS[1:]:
