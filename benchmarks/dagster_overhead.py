@@ -20,6 +20,9 @@ assert dg.materialize([one]).success
 """
 
 if __name__ == "__main__":
-    compare("dagster", BARE, "bare dg.materialize of one asset, fresh", {
-        "DAGSTER_DISABLE_TELEMETRY": "1"
-    })  # fmt: skip
+    compare(
+        "dagster",
+        BARE,
+        "bare dg.materialize of one asset, fresh",
+        {"DAGSTER_DISABLE_TELEMETRY": "1"},
+    )

@@ -59,8 +59,9 @@ def resolve_only(args: argparse.Namespace, platforms: list[kit_platforms.Platfor
         for target in chosen:
             started, pins, notes = time.perf_counter(), set(), []
             with ThreadPoolExecutor(max_workers=4) as pool:
-                jobs = {e.name: pool.submit(kit_resolve.pins_for, uv, e, target, tmp)
-                        for e in exports}  # fmt: skip
+                jobs = {
+                    e.name: pool.submit(kit_resolve.pins_for, uv, e, target, tmp) for e in exports
+                }
             for name, job in jobs.items():
                 try:
                     found = job.result()
@@ -73,8 +74,10 @@ def resolve_only(args: argparse.Namespace, platforms: list[kit_platforms.Platfor
                     notes.append(f"{name}: {'; '.join(found.changed) or 'same versions'}")
             seconds = time.perf_counter() - started
             print(f"{target.key:28} {seconds:7.0f} {len(pins):5}  {' | '.join(notes) or '-'}")
-    print(f"\n{len(chosen)} targets x {len(exports)} repositories: {refused} refused "
-          f"in {time.perf_counter() - start:.0f} s")  # fmt: skip
+    print(
+        f"\n{len(chosen)} targets x {len(exports)} repositories: {refused} refused "
+        f"in {time.perf_counter() - start:.0f} s"
+    )
 
 
 def main() -> None:
@@ -106,8 +109,10 @@ def main() -> None:
         entry = targets[key]
         used = entry["wheels"]
         assert isinstance(used, list)
-        print(f"{key:32} {entry['seconds']:8} {entry['downloaded']:5} {len(used):7} "
-              f"{mb(sum(sizes[w] for w in used))}")  # fmt: skip
+        print(
+            f"{key:32} {entry['seconds']:8} {entry['downloaded']:5} {len(used):7} "
+            f"{mb(sum(sizes[w] for w in used))}"
+        )
     print(f"\n{'platform':20} {'seconds':>8} {'dedup size':>12} {'no-dedup size':>14}")
     without_total = 0
     for name, entries in by_platform.items():

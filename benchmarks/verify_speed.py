@@ -56,9 +56,12 @@ def with_command(out: Path, kit: Path | None, cache: Path) -> tuple[float, int]:
     """`mlscaffold workshop verify OUT [--kit KIT]`: seconds, green repositories."""
     source = ["--kit", str(kit)] if kit is not None else []
     start = time.perf_counter()
-    proc = subprocess.run([str(BIN / "mlscaffold"), "workshop", "verify", str(out), *source],
-                          capture_output=True, text=True,
-                          env={**clean_env(cache), "COLUMNS": "200"})  # fmt: skip
+    proc = subprocess.run(
+        [str(BIN / "mlscaffold"), "workshop", "verify", str(out), *source],
+        capture_output=True,
+        text=True,
+        env={**clean_env(cache), "COLUMNS": "200"},
+    )
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         print(proc.stdout[-3000:], proc.stderr[-2000:])
@@ -85,8 +88,12 @@ def install(repo: Path, source: list[str], cache: Path, cached: bool = False) ->
     subprocess.run(["uv", "venv", "--quiet"], cwd=repo, check=True, env=env)
     start = time.perf_counter()
     no_cache = [] if cached else ["--no-cache"]
-    subprocess.run(["uv", "pip", "install", "--quiet", *no_cache, *source, "-e", ".", "--group",
-                    "dev"], cwd=repo, check=True, env=env)  # fmt: skip
+    subprocess.run(
+        ["uv", "pip", "install", "--quiet", *no_cache, *source, "-e", ".", "--group", "dev"],
+        cwd=repo,
+        check=True,
+        env=env,
+    )
     return time.perf_counter() - start
 
 
@@ -111,8 +118,11 @@ def main() -> None:
     rows = [f"team-{i:02d},false,{args.orchestrator}" for i in range(args.repos)]
     roster.write_text("name,dbt,orchestrator\n" + "\n".join(rows) + "\n")
     out = work / "out"
-    subprocess.run([str(BIN / "mlscaffold"), "batch", str(roster), "--out", str(out), "--no-git"],
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [str(BIN / "mlscaffold"), "batch", str(roster), "--out", str(out), "--no-git"],
+        check=True,
+        capture_output=True,
+    )
     offline = ["--offline", "--no-index", "--find-links", str(kit / "wheels")] if kit else []
     if kit is not None:
         read_all(kit / "wheels")
@@ -128,8 +138,10 @@ def main() -> None:
     cores = os.cpu_count() or 1
     state = "warm" if args.warm else "empty"
     origin = "the kit" if kit else "the registry"
-    print(f"{args.repos} {args.orchestrator} repos from {origin}, {cores} cores, {state} uv cache "
-          "and no .venv at the start of each")  # fmt: skip
+    print(
+        f"{args.repos} {args.orchestrator} repos from {origin}, {cores} cores, {state} uv cache "
+        "and no .venv at the start of each"
+    )
     print(f"  workshop verify        {parallel:8.1f} s   green: {green_p}/{args.repos}")
     print(f"  one by one             {serial:8.1f} s   green: {green_s}/{args.repos}")
     print(f"  one by one / verify    {serial / parallel:8.2f} x")

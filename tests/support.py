@@ -103,13 +103,17 @@ def validate_compose(path: Path) -> None:
                 key, _, value = line.partition("=")
                 env.setdefault(key.strip(), value.strip() or "x")
     run([compose, "-f", str(path), "config", "-q"], path.parent, env=env)
-    run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(path)],
-        path.parent)  # fmt: skip
+    run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(path)],
+        path.parent,
+    )
 
 
 def validate_workflow(path: Path) -> None:
-    run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
-        path.parent)  # fmt: skip
+    run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
+        path.parent,
+    )
 
 
 def validate_kubernetes(*paths: Path) -> None:

@@ -99,8 +99,17 @@ def test_new_renders_a_repository(tmp_path):
 
 
 def test_new_override_is_recorded(tmp_path):
-    result = invoke("new", "demo", "--defaults", "--dbt", "--orchestrator", "airflow", "--no-git",
-                    "-o", str(tmp_path))  # fmt: skip
+    result = invoke(
+        "new",
+        "demo",
+        "--defaults",
+        "--dbt",
+        "--orchestrator",
+        "airflow",
+        "--no-git",
+        "-o",
+        str(tmp_path),
+    )
     assert result.exit_code == 0, result.output
     assert "you overrode Dagster" in result.stdout
     record = (tmp_path / "demo" / "docs" / "decisions" / "0001-orchestrator.md").read_text()
@@ -119,8 +128,17 @@ def test_new_normalises_the_name_and_says_so(tmp_path):
 def test_answers_file_supplies_answers_and_flags_win(tmp_path):
     answers = tmp_path / "answers.yml"
     answers.write_text("team_size: 3\nworkload: infra-tasks\norchestrator: prefect\n")
-    result = invoke("new", "demo", "--answers-file", str(answers), "--team-size", "4", "--no-git",
-                    "-o", str(tmp_path))  # fmt: skip
+    result = invoke(
+        "new",
+        "demo",
+        "--answers-file",
+        str(answers),
+        "--team-size",
+        "4",
+        "--no-git",
+        "-o",
+        str(tmp_path),
+    )
     assert result.exit_code == 0, result.output
     recorded = (tmp_path / "demo" / ".copier-answers.yml").read_text()
     assert "team_size: 4" in recorded

@@ -180,8 +180,11 @@ def test_a_missing_output_dir_is_created_and_removed_again_on_failure(tmp_path, 
     out2 = tmp_path / "other" / "deeper"
     proc = subprocess.Popen(
         [MLSCAFFOLD, "new", "team-o", "--defaults", "--no-git", "-o", str(out2)],
-        env=store_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        env=store_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _wait_for(lambda: any(out2.glob(f".team-o.{TAG}*")) if out2.exists() else False, proc)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
@@ -197,8 +200,12 @@ def test_a_deleted_current_folder_is_one_line(tmp_path, store_env):
     gone.mkdir()
     proc = subprocess.run(
         ["bash", "-c", f'cd "{gone}" && rmdir "{gone}" && exec "{MLSCAFFOLD}" new x --defaults'],
-        env=store_env, capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
+        env=store_env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert_one_error(proc)
     assert not gone.exists()
 
@@ -261,8 +268,10 @@ def test_staging_left_by_sigkill_is_cleaned_by_the_next_run(tmp_path, store_env)
         shutil.rmtree(out / "team-k", ignore_errors=True)
         proc = subprocess.Popen(
             [MLSCAFFOLD, "new", "team-k", "--defaults", "-o", str(out)],
-            env=store_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            env=store_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         _wait_for(lambda: any(out.glob(f".team-k.{TAG}*")), proc)  # type: ignore[arg-type]
         proc.kill()
         proc.wait()
@@ -294,8 +303,11 @@ def test_batch_interrupted_stops_queued_rows_and_says_what_was_made(tmp_path, st
     out = tmp_path / "out"
     proc = subprocess.Popen(
         [MLSCAFFOLD, "batch", str(roster), "--out", str(out), "--workers", "2"],
-        env=store_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        env=store_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _wait_for(lambda: len(list(out.glob("team-*"))) >= 2, proc, timeout=120)
     started = time.monotonic()
     proc.send_signal(signal.SIGINT)
@@ -349,9 +361,12 @@ def test_stdout_that_cannot_be_written_creates_nothing(tmp_path, store_env):
 @pytest.mark.parametrize("args", [["recommend"], ["--help"], ["recommend", "--json"]])
 def test_a_closed_pipe_is_one_line(store_env, args):
     with subprocess.Popen(
-        [MLSCAFFOLD, *args], env=store_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [MLSCAFFOLD, *args],
+        env=store_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-    ) as proc:  # fmt: skip
+    ) as proc:
         assert proc.stdout is not None
         assert proc.stderr is not None
         proc.stdout.close()  # the reader went away before the first byte
@@ -374,8 +389,12 @@ def test_closed_stdin_without_defaults(tmp_path, store_env):
     out.mkdir()
     proc = subprocess.run(
         ["bash", "-c", f'exec "{MLSCAFFOLD}" new team-c --no-git -o "{out}" <&-'],
-        env=store_env, capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
+        env=store_env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert "Traceback" not in proc.stderr
     if proc.returncode == 0:
         assert (out / "team-c" / "pyproject.toml").is_file()
@@ -499,8 +518,11 @@ def test_workshop_prepare_refuses_a_users_folder(tmp_path, store_env):
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=repo, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 @pytest.fixture
@@ -530,10 +552,14 @@ def render_v1(env: dict[str, str], repo: Path) -> None:
     import copier
 
     copier.run_copy(
-        str(Path(env["MLSCAFFOLD_STORE"]) / "templates.bundle"), str(repo),
-        vcs_ref="1.0.0", defaults=True, quiet=True, unsafe=True,
+        str(Path(env["MLSCAFFOLD_STORE"]) / "templates.bundle"),
+        str(repo),
+        vcs_ref="1.0.0",
+        defaults=True,
+        quiet=True,
+        unsafe=True,
         data={"project_name": "demo", "package_name": "demo", "orchestrator": "prefect"},
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

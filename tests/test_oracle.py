@@ -48,101 +48,189 @@ def _pipelines_at_least(v: Values, n: int) -> bool:
 
 STATEMENTS: tuple[Statement, ...] = (
     # "Choose Airflow If ..." and the Airflow rows of the decision matrix.
-    Statement("airflow-existing", "You already use Airflow and have institutional knowledge.",
-              "existing_airflow=true", lambda v: v.get("existing_airflow") is True, frozenset({A})),
-    Statement("airflow-estate", "You have 100+ pipelines or a large existing DAG estate.",
-              "existing_airflow=true and pipelines>=100",
-              lambda v: v.get("existing_airflow") is True and _pipelines_at_least(v, 100),
-              frozenset({A})),
-    Statement("airflow-integrations",
-              "You need many pre-built integrations across cloud services, databases, APIs, and "
-              "SaaS tools.", "integrations=many", lambda v: v.get("integrations") == "many",
-              frozenset({A})),
-    Statement("airflow-platform",
-              "You have platform engineering support or plan to use managed Airflow.",
-              "platform_engineers=true", lambda v: v.get("platform_engineers") is True,
-              frozenset({A})),
-    Statement("airflow-infra-tasks",
-              "Operator model is described as more flexible for non-data workloads",
-              "workload=infra-tasks", lambda v: v.get("workload") == "infra-tasks", frozenset({A})),
-    Statement("airflow-scale",
-              "sources say Prefect handles hundreds of flows well, while thousands of concurrent "
-              "flows with complex dependencies are less battle-tested than Airflow at equivalent "
-              "scale.", "pipelines>=1000 (the article's 'thousands')",
-              lambda v: _pipelines_at_least(v, 1000), frozenset({A}), frozenset({P})),
-    Statement("airflow-less-ideal",
-              "Airflow is less ideal if your top priorities are low-friction local development, "
-              "asset-level lineage, and simple unit testing.",
-              "priority=local-iteration or lineage",
-              lambda v: v.get("priority") in ("local-iteration", "lineage"),
-              against=frozenset({A})),
-    Statement("airflow-limited-platform", "Usually not ideal unless managed",
-              "platform_engineers=false and infra is not managed",
-              lambda v: v.get("platform_engineers") is False and v.get("infra") != "managed",
-              against=frozenset({A})),
+    Statement(
+        "airflow-existing",
+        "You already use Airflow and have institutional knowledge.",
+        "existing_airflow=true",
+        lambda v: v.get("existing_airflow") is True,
+        frozenset({A}),
+    ),
+    Statement(
+        "airflow-estate",
+        "You have 100+ pipelines or a large existing DAG estate.",
+        "existing_airflow=true and pipelines>=100",
+        lambda v: v.get("existing_airflow") is True and _pipelines_at_least(v, 100),
+        frozenset({A}),
+    ),
+    Statement(
+        "airflow-integrations",
+        "You need many pre-built integrations across cloud services, databases, APIs, and "
+        "SaaS tools.",
+        "integrations=many",
+        lambda v: v.get("integrations") == "many",
+        frozenset({A}),
+    ),
+    Statement(
+        "airflow-platform",
+        "You have platform engineering support or plan to use managed Airflow.",
+        "platform_engineers=true",
+        lambda v: v.get("platform_engineers") is True,
+        frozenset({A}),
+    ),
+    Statement(
+        "airflow-infra-tasks",
+        "Operator model is described as more flexible for non-data workloads",
+        "workload=infra-tasks",
+        lambda v: v.get("workload") == "infra-tasks",
+        frozenset({A}),
+    ),
+    Statement(
+        "airflow-scale",
+        "sources say Prefect handles hundreds of flows well, while thousands of concurrent "
+        "flows with complex dependencies are less battle-tested than Airflow at equivalent "
+        "scale.",
+        "pipelines>=1000 (the article's 'thousands')",
+        lambda v: _pipelines_at_least(v, 1000),
+        frozenset({A}),
+        frozenset({P}),
+    ),
+    Statement(
+        "airflow-less-ideal",
+        "Airflow is less ideal if your top priorities are low-friction local development, "
+        "asset-level lineage, and simple unit testing.",
+        "priority=local-iteration or lineage",
+        lambda v: v.get("priority") in ("local-iteration", "lineage"),
+        against=frozenset({A}),
+    ),
+    Statement(
+        "airflow-limited-platform",
+        "Usually not ideal unless managed",
+        "platform_engineers=false and infra is not managed",
+        lambda v: v.get("platform_engineers") is False and v.get("infra") != "managed",
+        against=frozenset({A}),
+    ),
     # "Choose Prefect If ..." and its cautions.
-    Statement("prefect-python", "Your ML pipelines are mostly Python.", "workload=python-scripts",
-              lambda v: v.get("workload") == "python-scripts", frozenset({P})),
-    Statement("prefect-first-pipelines",
-              "Python-heavy data science team shipping first orchestrated pipelines",
-              "workload=python-scripts and existing_airflow=false",
-              lambda v: v.get("workload") == "python-scripts"
-              and v.get("existing_airflow") is False,
-              frozenset({P})),
-    Statement("prefect-ceremony", "You want minimal ceremony around existing scripts.",
-              "style=python-first", lambda v: v.get("style") == "python-first", frozenset({P})),
-    Statement("prefect-local", "Your team values fast local iteration.",
-              "priority=local-iteration", lambda v: v.get("priority") == "local-iteration",
-              frozenset({P})),
-    Statement("prefect-dynamic",
-              "Your workflows are dynamic, with Python control flow, conditional branches, "
-              "subflows, and runtime task creation.", "priority=dynamic-workflows",
-              lambda v: v.get("priority") == "dynamic-workflows", frozenset({P})),
-    Statement("prefect-hybrid",
-              "You want hybrid execution, where orchestration metadata is managed while code runs "
-              "on your infrastructure.", "priority=hybrid-execution",
-              lambda v: v.get("priority") == "hybrid-execution", frozenset({P})),
-    Statement("limited-platform",
-              "Lower local friction than Airflow; choice depends on Python-first vs asset-first "
-              "preference", "platform_engineers=false",
-              lambda v: v.get("platform_engineers") is False, frozenset({P, D})),
-    Statement("prefect-air-gapped",
-              "Prefect may be less attractive if your organization requires the breadth of "
-              "Airflow’s provider ecosystem, fully air-gapped deployment, or proven operation at "  # noqa: RUF001 (the article's own punctuation)
-              "Airflow-like scale.", "air_gapped=true or integrations=many",
-              lambda v: v.get("air_gapped") is True or v.get("integrations") == "many",
-              against=frozenset({P})),
-    Statement("prefect-migration",
-              "Migration cost from Airflow, because DAGs must be rewritten as flows.",
-              "existing_airflow=true", lambda v: v.get("existing_airflow") is True,
-              against=frozenset({P})),
+    Statement(
+        "prefect-python",
+        "Your ML pipelines are mostly Python.",
+        "workload=python-scripts",
+        lambda v: v.get("workload") == "python-scripts",
+        frozenset({P}),
+    ),
+    Statement(
+        "prefect-first-pipelines",
+        "Python-heavy data science team shipping first orchestrated pipelines",
+        "workload=python-scripts and existing_airflow=false",
+        lambda v: v.get("workload") == "python-scripts" and v.get("existing_airflow") is False,
+        frozenset({P}),
+    ),
+    Statement(
+        "prefect-ceremony",
+        "You want minimal ceremony around existing scripts.",
+        "style=python-first",
+        lambda v: v.get("style") == "python-first",
+        frozenset({P}),
+    ),
+    Statement(
+        "prefect-local",
+        "Your team values fast local iteration.",
+        "priority=local-iteration",
+        lambda v: v.get("priority") == "local-iteration",
+        frozenset({P}),
+    ),
+    Statement(
+        "prefect-dynamic",
+        "Your workflows are dynamic, with Python control flow, conditional branches, "
+        "subflows, and runtime task creation.",
+        "priority=dynamic-workflows",
+        lambda v: v.get("priority") == "dynamic-workflows",
+        frozenset({P}),
+    ),
+    Statement(
+        "prefect-hybrid",
+        "You want hybrid execution, where orchestration metadata is managed while code runs "
+        "on your infrastructure.",
+        "priority=hybrid-execution",
+        lambda v: v.get("priority") == "hybrid-execution",
+        frozenset({P}),
+    ),
+    Statement(
+        "limited-platform",
+        "Lower local friction than Airflow; choice depends on Python-first vs asset-first "
+        "preference",
+        "platform_engineers=false",
+        lambda v: v.get("platform_engineers") is False,
+        frozenset({P, D}),
+    ),
+    Statement(
+        "prefect-air-gapped",
+        "Prefect may be less attractive if your organization requires the breadth of "
+        "Airflow’s provider ecosystem, fully air-gapped deployment, or proven operation at "  # noqa: RUF001 (the article's own punctuation)
+        "Airflow-like scale.",
+        "air_gapped=true or integrations=many",
+        lambda v: v.get("air_gapped") is True or v.get("integrations") == "many",
+        against=frozenset({P}),
+    ),
+    Statement(
+        "prefect-migration",
+        "Migration cost from Airflow, because DAGs must be rewritten as flows.",
+        "existing_airflow=true",
+        lambda v: v.get("existing_airflow") is True,
+        against=frozenset({P}),
+    ),
     # "Choose Dagster If ..." and its cautions.
-    Statement("dagster-assets",
-              "Your team thinks in datasets, feature tables, models, and reports.",
-              "workload=ml-assets or style=asset-first",
-              lambda v: v.get("workload") == "ml-assets" or v.get("style") == "asset-first",
-              frozenset({D})),
-    Statement("dagster-greenfield",
-              "Greenfield ML/data platform with feature tables and model artifacts",
-              "workload=ml-assets and existing_airflow=false",
-              lambda v: v.get("workload") == "ml-assets" and v.get("existing_airflow") is False,
-              frozenset({D})),
-    Statement("dagster-lineage", "Lineage and observability are central requirements.",
-              "priority=lineage", lambda v: v.get("priority") == "lineage", frozenset({D})),
-    Statement("dagster-backfills", "You want first-class partitioning and backfills.",
-              "priority=backfills", lambda v: v.get("priority") == "backfills", frozenset({D})),
-    Statement("dagster-dbt", "You use dbt alongside Python pipelines.", "dbt=true",
-              lambda v: v.get("dbt") is True, frozenset({D})),
-    Statement("dagster-non-data",
-              "Dagster may be less ideal for teams that primarily orchestrate non-data "
-              "infrastructure tasks or teams unwilling to invest in a new mental model.",
-              "workload=infra-tasks", lambda v: v.get("workload") == "infra-tasks",
-              against=frozenset({D})),
-    Statement("dagster-ramp-up",
-              "The source data estimates 2–4 weeks of ramp-up time for engineers coming from "  # noqa: RUF001 (the article's own punctuation)
-              "Airflow-style task thinking.", "existing_airflow=true",
-              lambda v: v.get("existing_airflow") is True, against=frozenset({D})),
-)  # fmt: skip
+    Statement(
+        "dagster-assets",
+        "Your team thinks in datasets, feature tables, models, and reports.",
+        "workload=ml-assets or style=asset-first",
+        lambda v: v.get("workload") == "ml-assets" or v.get("style") == "asset-first",
+        frozenset({D}),
+    ),
+    Statement(
+        "dagster-greenfield",
+        "Greenfield ML/data platform with feature tables and model artifacts",
+        "workload=ml-assets and existing_airflow=false",
+        lambda v: v.get("workload") == "ml-assets" and v.get("existing_airflow") is False,
+        frozenset({D}),
+    ),
+    Statement(
+        "dagster-lineage",
+        "Lineage and observability are central requirements.",
+        "priority=lineage",
+        lambda v: v.get("priority") == "lineage",
+        frozenset({D}),
+    ),
+    Statement(
+        "dagster-backfills",
+        "You want first-class partitioning and backfills.",
+        "priority=backfills",
+        lambda v: v.get("priority") == "backfills",
+        frozenset({D}),
+    ),
+    Statement(
+        "dagster-dbt",
+        "You use dbt alongside Python pipelines.",
+        "dbt=true",
+        lambda v: v.get("dbt") is True,
+        frozenset({D}),
+    ),
+    Statement(
+        "dagster-non-data",
+        "Dagster may be less ideal for teams that primarily orchestrate non-data "
+        "infrastructure tasks or teams unwilling to invest in a new mental model.",
+        "workload=infra-tasks",
+        lambda v: v.get("workload") == "infra-tasks",
+        against=frozenset({D}),
+    ),
+    Statement(
+        "dagster-ramp-up",
+        "The source data estimates 2–4 weeks of ramp-up time for engineers coming from "  # noqa: RUF001 (the article's own punctuation)
+        "Airflow-style task thinking.",
+        "existing_airflow=true",
+        lambda v: v.get("existing_airflow") is True,
+        against=frozenset({D}),
+    ),
+)
 
 
 def verdict(values: Values) -> frozenset[Orchestrator] | None:

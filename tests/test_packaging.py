@@ -168,8 +168,9 @@ def _workflow(name: str) -> dict:
 def test_workflows_pass_the_schema_and_zizmor_offline():
     files = [str(p) for p in sorted(WORKFLOWS.glob("*.yml"))]
     assert [Path(f).name for f in files] == ["ci.yml", "release.yml"]
-    run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *files],
-        ROOT)  # fmt: skip
+    run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *files], ROOT
+    )
     dependabot = str(ROOT / ".github" / "dependabot.yml")
     run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.dependabot", dependabot], ROOT)
     # Exit 0 means zero findings at every severity; the pedantic persona adds the nits.
@@ -286,8 +287,10 @@ def test_installed_wheel_renders_with_no_network(wheel, tmp_path):
     python = venv / "bin" / "python"
     probe = subprocess.run(
         [str(python), "-c", "import socket; socket.create_connection(('pypi.org', 443))"],
-        env=offline, capture_output=True, text=True,
-    )  # fmt: skip
+        env=offline,
+        capture_output=True,
+        text=True,
+    )
     assert "network disabled by the test" in probe.stderr
     # The distribution mlscaffold-cli installs the `mlscaffold` command.
     installed = run(

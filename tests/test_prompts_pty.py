@@ -28,9 +28,14 @@ def spawn(tmp_path: Path, *extra: str) -> pexpect.spawn:
     env = dict(os.environ) | {"TERM": "xterm", "NO_COLOR": "1"}
     env.pop("VIRTUAL_ENV", None)
     child = pexpect.spawn(
-        "uv", ["run", "--quiet", "mlscaffold", "new", "demo", "-o", str(tmp_path), *extra],
-        cwd=str(ROOT), env=env, encoding="utf-8", dimensions=(50, 220), timeout=30,
-    )  # fmt: skip
+        "uv",
+        ["run", "--quiet", "mlscaffold", "new", "demo", "-o", str(tmp_path), *extra],
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        dimensions=(50, 220),
+        timeout=30,
+    )
     child.delaybeforesend = 0.15  # let prompt_toolkit draw before each key
     return child
 
@@ -50,8 +55,13 @@ def defaults_json() -> dict:
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     out = subprocess.run(
         ["uv", "run", "--quiet", "mlscaffold", "recommend", "--json"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
     return json.loads(out.stdout)
 
 
@@ -94,10 +104,24 @@ def test_enter_through_everything_is_the_defaults_recommendation(tmp_path):
     other = tmp_path / "with-defaults"
     other.mkdir()
     subprocess.run(
-        ["uv", "run", "--quiet", "mlscaffold", "new", "demo", "--defaults", "--no-git",
-         "-o", str(other)],
-        cwd=ROOT, env=env, capture_output=True, check=True, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            "uv",
+            "run",
+            "--quiet",
+            "mlscaffold",
+            "new",
+            "demo",
+            "--defaults",
+            "--no-git",
+            "-o",
+            str(other),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
     by_flag = (other / "demo" / "docs" / "decisions" / "0001-orchestrator.md").read_text()
     assert _section(record, "## Recommendation") == _section(by_flag, "## Recommendation")
 

@@ -33,37 +33,44 @@ def fired(**given: object) -> set[str]:
 SCENARIOS = [
     pytest.param(
         {"existing_airflow": True, "team_size": 40, "platform_engineers": True},
-        AIRFLOW, id="existing enterprise Airflow deployment",
+        AIRFLOW,
+        id="existing enterprise Airflow deployment",
     ),
     pytest.param(
         {"workload": "python-scripts", "existing_airflow": False, "team_size": 4},
-        PREFECT, id="Python-heavy DS team shipping first pipelines",
+        PREFECT,
+        id="Python-heavy DS team shipping first pipelines",
     ),
     pytest.param(
         {"workload": "ml-assets", "existing_airflow": False},
-        DAGSTER, id="greenfield platform with feature tables and model artifacts",
+        DAGSTER,
+        id="greenfield platform with feature tables and model artifacts",
     ),
     pytest.param({"integrations": "many", "team_size": BIG}, AIRFLOW, id="many integrations"),
     pytest.param({"dbt": True}, DAGSTER, id="dbt plus Python in one lineage graph"),
     pytest.param(
         {"team_size": 3, "platform_engineers": False, "style": "python-first"},
-        PREFECT, id="small team without platform engineers, Python-first",
+        PREFECT,
+        id="small team without platform engineers, Python-first",
     ),
     pytest.param(
         {"team_size": 3, "platform_engineers": False, "style": "asset-first"},
-        DAGSTER, id="small team without platform engineers, asset-first",
+        DAGSTER,
+        id="small team without platform engineers, asset-first",
     ),
     pytest.param({"workload": "infra-tasks"}, AIRFLOW, id="arbitrary infrastructure tasks"),
     pytest.param(
         {"team_size": 3, "platform_engineers": False, "style": "either", "air_gapped": True},
-        DAGSTER, id="air-gapped weighs against Prefect's hosted control plane",
+        DAGSTER,
+        id="air-gapped weighs against Prefect's hosted control plane",
     ),
     pytest.param(
         {"existing_airflow": True, "pipelines": 300}, AIRFLOW, id="large existing DAG estate"
     ),
     pytest.param({"pipelines": AIRFLOW_SCALE, "team_size": BIG}, AIRFLOW, id="thousands of DAGs"),
     pytest.param(
-        {"dbt": True, "style": "asset-first", "pipelines": 150}, DAGSTER,
+        {"dbt": True, "style": "asset-first", "pipelines": 150},
+        DAGSTER,
         id="dbt, asset-first, 150 planned pipelines (the issue's example)",
     ),
     pytest.param({"priority": "lineage"}, DAGSTER, id="lineage and observability central"),
@@ -73,7 +80,7 @@ SCENARIOS = [
     pytest.param(
         {"priority": "local-iteration", "team_size": BIG}, PREFECT, id="fast local iteration"
     ),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("given", "expected"), SCENARIOS)
@@ -356,9 +363,14 @@ def _brute_force(answers: Answers) -> dict[Orchestrator, list[frozenset[Change]]
 
 @pytest.mark.parametrize(
     "given",
-    [{}, {"dbt": True}, {"existing_airflow": True, "integrations": "many"}, {"team_size": BIG},
-     {"workload": "infra-tasks", "platform_engineers": True, "pipelines": 2000}],
-)  # fmt: skip
+    [
+        {},
+        {"dbt": True},
+        {"existing_airflow": True, "integrations": "many"},
+        {"team_size": BIG},
+        {"workload": "infra-tasks", "platform_engineers": True, "pipelines": 2000},
+    ],
+)
 def test_what_would_change_is_the_fewest_changes_found_by_rescoring(given):
     answers = resolve(given)
     result = recommend(answers)
@@ -372,7 +384,7 @@ def test_what_would_change_is_the_fewest_changes_found_by_rescoring(given):
         else:
             minimal = [  # no single change in it gets there alone (there is none at all)
                 w for w in found[alt.orchestrator] if len(w) == 2
-            ]  # fmt: skip
+            ]
             assert set(ways) == set(minimal)
         for way in alt.changes:
             values = dict(answers.values) | dict(way)

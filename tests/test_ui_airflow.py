@@ -87,17 +87,24 @@ def test_the_run_made_once_shows_in_the_dev_ui_with_logs_report_and_plot(tmp_pat
     base = f"http://127.0.0.1:{port}"
     with ui_server(["nice", "make", "dev", f"PORT={port}"], repo, env, port, 600) as server:
         with browser() as page:
-            wait_for_text(page, f"{base}/dags/{DAG_ID}/runs", [good, failed], 300,
-                          shots / "airflow-runs.png")  # fmt: skip
+            wait_for_text(
+                page, f"{base}/dags/{DAG_ID}/runs", [good, failed], 300, shots / "airflow-runs.png"
+            )
             run_url = f"{base}/dags/{DAG_ID}/runs/{quote(good, safe='')}"
             # The task log the run-once command wrote, read by the UI (not "log not found").
             log_url = f"{run_url}/tasks/select_best"
-            log = wait_for_text(page, log_url, ["Done. Returned value was"], 120,
-                                shots / "airflow-task-log.png")  # fmt: skip
+            log = wait_for_text(
+                page, log_url, ["Done. Returned value was"], 120, shots / "airflow-task-log.png"
+            )
             assert "run_dir" in log
             # The run's "Evaluation report" tab: the plugin page inside the UI.
-            wait_for_text(page, f"{run_url}/plugin/evaluation-report", ["Evaluation report"], 120,
-                          shots / "airflow-report-tab.png")  # fmt: skip
+            wait_for_text(
+                page,
+                f"{run_url}/plugin/evaluation-report",
+                ["Evaluation report"],
+                120,
+                shots / "airflow-report-tab.png",
+            )
             text, frame = _frame_text(page, "/demo_pipeline-report/", ["Gate passed"], 60)
             assert "balanced_accuracy" in text
             assert "roc_auc" in text
@@ -106,8 +113,13 @@ def test_the_run_made_once_shows_in_the_dev_ui_with_logs_report_and_plot(tmp_pat
             save_screenshot(page, shots / "airflow-report.png")
             # A failed run's tab shows its own verdict and run id, never the passing run's.
             failed_url = f"{base}/dags/{DAG_ID}/runs/{quote(failed, safe='')}"
-            wait_for_text(page, f"{failed_url}/plugin/evaluation-report", ["Evaluation report"],
-                          120, shots / "airflow-report-tab-failed.png")  # fmt: skip
+            wait_for_text(
+                page,
+                f"{failed_url}/plugin/evaluation-report",
+                ["Evaluation report"],
+                120,
+                shots / "airflow-report-tab-failed.png",
+            )
             text, _ = _frame_text(page, "/demo_pipeline-report/", ["Gate FAILED"], 120)
             assert "Gate passed" not in text
             assert re.sub(r"[^\w.-]", "_", failed) in text

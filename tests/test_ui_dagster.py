@@ -71,20 +71,28 @@ def test_the_run_made_once_is_in_the_dev_ui_with_its_report_and_plot(tmp_path):
             # Dagster OSS greets a new browser profile with a newsletter dialog; seen already.
             page.add_init_script("localStorage.setItem('communityNux', JSON.stringify('1'))")
             runs = wait_for_text(
-                page, f"{base}/runs", [run_id[:8], "ml_pipeline", "Success"], 300,
+                page,
+                f"{base}/runs",
+                [run_id[:8], "ml_pipeline", "Success"],
+                300,
                 shots / "dagster-runs.png",
-            )  # fmt: skip
+            )
             assert "Manually launched" in runs
             log = wait_for_text(
-                page, f"{base}/runs/{run_id}", ["RUN_SUCCESS", "evaluation_report"], 300,
+                page,
+                f"{base}/runs/{run_id}",
+                ["RUN_SUCCESS", "evaluation_report"],
+                300,
                 shots / "dagster-run.png",
-            )  # fmt: skip
+            )
             assert "candidate_passes_the_gate" in log
             wait_for_text(
-                page, f"{base}/assets/evaluation_report",
-                [run_id, "balanced_accuracy", "baseline", "report", "confusion_matrix"], 300,
+                page,
+                f"{base}/assets/evaluation_report",
+                [run_id, "balanced_accuracy", "baseline", "report", "confusion_matrix"],
+                300,
                 shots / "dagster-evaluation-report.png",
-            )  # fmt: skip
+            )
             report = _markdown(page, "report")
             report.get_by_text(f"Evaluation report, run {run_id}").wait_for()
             assert "positive class" in report.inner_text()

@@ -64,8 +64,9 @@ def test_batch_renders_every_row(good, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["team-a", "team-b", "team_c"]
     assert "orchestrator: airflow" in (out / "team_c" / ".copier-answers.yml").read_text()
     assert "orchestrator: dagster" in (out / "team-b" / ".copier-answers.yml").read_text()
-    log = subprocess.run(["git", "log", "--oneline"], cwd=out / "team-a", capture_output=True,
-                         text=True)  # fmt: skip
+    log = subprocess.run(
+        ["git", "log", "--oneline"], cwd=out / "team-a", capture_output=True, text=True
+    )
     assert "Initial commit" in log.stdout
     assert result.stdout.count("created") == 3
 
@@ -73,8 +74,9 @@ def test_batch_renders_every_row(good, tmp_path):
 def test_a_bad_row_fails_alone(good, tmp_path):
     good.write_text(ROSTER + BAD_ROWS)
     out = tmp_path / "repos"
-    result = runner.invoke(cli.app, ["batch", str(good), "--out", str(out), "--no-git"],
-                           env={"COLUMNS": "250"})  # fmt: skip
+    result = runner.invoke(
+        cli.app, ["batch", str(good), "--out", str(out), "--no-git"], env={"COLUMNS": "250"}
+    )
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: 2 of 5 rows failed (see the table)."
     assert sorted(p.name for p in out.iterdir()) == ["team-a", "team-b", "team_c"]
@@ -89,8 +91,9 @@ def test_rerun_skips_finished_repos(good, tmp_path):
     assert first.exit_code == 0, first.output
     mine = out / "team-a" / "README.md"
     mine.write_text("edited by the participant\n")
-    again = runner.invoke(cli.app, ["batch", str(good), "--out", str(out), "--no-git"],
-                          env={"COLUMNS": "250"})  # fmt: skip
+    again = runner.invoke(
+        cli.app, ["batch", str(good), "--out", str(out), "--no-git"], env={"COLUMNS": "250"}
+    )
     assert again.exit_code == 0, again.output
     assert again.stdout.count(" done ") == 3
     assert mine.read_text() == "edited by the participant\n"
@@ -178,14 +181,35 @@ def test_prepared_kit_installs_a_generated_repo_with_no_network(tmp_path):
     kit = tmp_path / "kit"
     here = kit_platforms.this_platform()
     assert here is not None
-    wheels = workshop.prepare(kit, orchestrators=[Orchestrator.PREFECT], dbt_options=[False],
-                              platforms=[here], pythons=[kit_platforms.this_python()])  # fmt: skip
+    wheels = workshop.prepare(
+        kit,
+        orchestrators=[Orchestrator.PREFECT],
+        dbt_options=[False],
+        platforms=[here],
+        pythons=[kit_platforms.this_python()],
+    )
     assert wheels
     assert "uv pip install --offline" in (kit / "INSTRUCTIONS.md").read_text()
     repo = render_repo(tmp_path, "prefect", name="offline-demo")
     # A cache that cannot help, and no network: only the kit's wheels.
     env = clean_env(UV_OFFLINE="1", UV_CACHE_DIR=str(tmp_path / "empty-cache"))
     run([uv(), "venv", "--quiet"], repo, env=env)
-    run([uv(), "pip", "install", "--quiet", "--offline", "--no-index", "--find-links",
-         str(kit / "wheels"), "-e", ".", "--group", "dev"], repo, env=env)  # fmt: skip
+    run(
+        [
+            uv(),
+            "pip",
+            "install",
+            "--quiet",
+            "--offline",
+            "--no-index",
+            "--find-links",
+            str(kit / "wheels"),
+            "-e",
+            ".",
+            "--group",
+            "dev",
+        ],
+        repo,
+        env=env,
+    )
     run([uv(), "run", "--no-sync", "pytest", "-q", "-p", "no:cacheprovider"], repo, env=env)

@@ -78,8 +78,12 @@ def test_first_failing_line():
 
 
 def test_the_fallback_says_where_it_leaves_the_lock():
-    locked = ["cryptography==50.0.2", "numpy==2.1.3 ; python_version >= '3.12'",
-              "numpy==2.0.2 ; python_version < '3.12'", "Typing_Extensions==4.12.2"]  # fmt: skip
+    locked = [
+        "cryptography==50.0.2",
+        "numpy==2.1.3 ; python_version >= '3.12'",
+        "numpy==2.0.2 ; python_version < '3.12'",
+        "Typing_Extensions==4.12.2",
+    ]
     pins = ["cryptography==48.0.1", "numpy==2.0.2", "typing-extensions==4.12.2", "cffi==1.17.1"]
     assert kit_resolve.changes(locked, pins) == ["cryptography 48.0.1 (locked 50.0.2)"]
     assert kit_resolve.changes(locked, ["numpy==2.1.3"]) == []
@@ -173,10 +177,23 @@ def narrow_kit(tmp_path_factory) -> Path:
     try:  # a relative --out: the kit must land in ./kit, not ./kit/kit
         result = runner.invoke(
             cli.app,
-            ["workshop", "prepare", "--out", "kit", "--orchestrator", "prefect", "--no-dbt",
-             "--platform", "this", "--platform", OTHER, "--python", kit_platforms.this_python()],
+            [
+                "workshop",
+                "prepare",
+                "--out",
+                "kit",
+                "--orchestrator",
+                "prefect",
+                "--no-dbt",
+                "--platform",
+                "this",
+                "--platform",
+                OTHER,
+                "--python",
+                kit_platforms.this_python(),
+            ],
             env={"COLUMNS": "300"},
-        )  # fmt: skip
+        )
     finally:
         os.chdir(previous)
     assert result.exit_code == 0, result.output
@@ -200,11 +217,29 @@ def _compile(kit: Path, inputs: list[str], target: str, python: str, cwd: Path):
     from support import clean_env, uv
 
     return subprocess.run(
-        [uv(), "pip", "compile", "--quiet", "--no-cache", "--only-binary", ":all:",
-         "--python-platform", kit_platforms.PLATFORMS[target].uv, "--python-version", python,
-         "--no-index", "--find-links", str(kit / "wheels"), *inputs],
-        cwd=cwd, env=clean_env(), capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            uv(),
+            "pip",
+            "compile",
+            "--quiet",
+            "--no-cache",
+            "--only-binary",
+            ":all:",
+            "--python-platform",
+            kit_platforms.PLATFORMS[target].uv,
+            "--python-version",
+            python,
+            "--no-index",
+            "--find-links",
+            str(kit / "wheels"),
+            *inputs,
+        ],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.mark.e2e
@@ -226,8 +261,13 @@ def test_every_target_in_the_kit_resolves_offline(narrow_kit, tmp_path):
             proc = _compile(narrow_kit, inputs, platform, python, repo)
             assert proc.returncode == 0, f"{platform} {python} {inputs}: {proc.stderr[-3000:]}"
     # The check can fail: a platform the kit was not built for does not resolve.
-    proc = _compile(narrow_kit, ["pyproject.toml", "--group", "dev"], NOT_IN_KIT,
-                    kit_platforms.this_python(), repo)  # fmt: skip
+    proc = _compile(
+        narrow_kit,
+        ["pyproject.toml", "--group", "dev"],
+        NOT_IN_KIT,
+        kit_platforms.this_python(),
+        repo,
+    )
     assert proc.returncode != 0
     assert "platform" in proc.stderr
 
@@ -261,12 +301,33 @@ def test_a_repo_installs_through_the_served_index(narrow_kit, tmp_path):
     try:
         repo = render_repo(tmp_path, "prefect", name="served-demo")
         env = clean_env(UV_CACHE_DIR=str(tmp_path / "empty-cache"))
-        for name in ("UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_INDEX", "UV_FIND_LINKS",
-                     "UV_DEFAULT_INDEX", "UV_OFFLINE"):  # fmt: skip
+        for name in (
+            "UV_INDEX_URL",
+            "UV_EXTRA_INDEX_URL",
+            "UV_INDEX",
+            "UV_FIND_LINKS",
+            "UV_DEFAULT_INDEX",
+            "UV_OFFLINE",
+        ):
             env.pop(name, None)
         run([uv(), "venv", "--quiet"], repo, env=env)
-        run([uv(), "pip", "install", "--quiet", "--no-cache", "--index-url", index,
-             "-e", ".", "--group", "dev"], repo, env=env)  # fmt: skip
+        run(
+            [
+                uv(),
+                "pip",
+                "install",
+                "--quiet",
+                "--no-cache",
+                "--index-url",
+                index,
+                "-e",
+                ".",
+                "--group",
+                "dev",
+            ],
+            repo,
+            env=env,
+        )
         run([uv(), "run", "--no-sync", "python", "-c", "import prefect, pytest"], repo, env=env)
     finally:
         server.shutdown()
@@ -289,8 +350,11 @@ def test_verify_reports_green_and_red_repos(narrow_kit, tmp_path):
         ["workshop", "verify", str(out), "--kit", str(narrow_kit), "--workers", "2"],
         env={"COLUMNS": "300"},
     )
-    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines()
-            if line.count("│") >= 4 and "team-" in line}  # fmt: skip
+    rows = {
+        line.split("│")[1].strip(): line
+        for line in result.stdout.splitlines()
+        if line.count("│") >= 4 and "team-" in line
+    }
     assert "green" in rows["team-green"], result.stdout
     assert "red" in rows["team-red"]
     assert "FAILED tests/test_broken.py::test_broken" in rows["team-red"]
@@ -343,8 +407,9 @@ def test_a_target_the_locked_versions_have_no_wheels_for_falls_back(tmp_path):
     assert f"numpy {numpy.split('==')[1]} (locked 1.26.4)" in found.changed
     assert {p.split("==")[0] for p in found.pins} >= {"iniconfig", "hatchling", "editables"}
     linux = kit_platforms.Target(kit_platforms.PLATFORMS["manylinux-x86_64"], "3.12")
-    assert not kit_resolve.pins_for(uv, _demo_export(tmp_path / "b", ">=1.26"), linux,
-                                    tmp_path).fallback  # fmt: skip
+    assert not kit_resolve.pins_for(
+        uv, _demo_export(tmp_path / "b", ">=1.26"), linux, tmp_path
+    ).fallback
 
 
 @pytest.mark.e2e
@@ -352,8 +417,9 @@ def test_a_target_nothing_has_wheels_for_is_named(tmp_path):
     target = kit_platforms.Target(kit_platforms.PLATFORMS["windows-amd64"], "3.13")
     refused = r"No kit for windows-amd64-py3\.13: demo: neither"
     with pytest.raises(KitError, match=refused) as caught:
-        kit_resolve.pins_for(kit_resolve.find_uv(), _demo_export(tmp_path, "==1.26.4"), target,
-                             tmp_path)  # fmt: skip
+        kit_resolve.pins_for(
+            kit_resolve.find_uv(), _demo_export(tmp_path, "==1.26.4"), target, tmp_path
+        )
     assert "--platform" in caught.value.hint
 
 

@@ -139,9 +139,14 @@ def run(
 
 def _outcome(plan: Plan, row: Row, status: str, error: str = "") -> Outcome:
     return Outcome(
-        row.number, row.raw_name, plan.orchestrator.value, why(plan), str(plan.target), status,
+        row.number,
+        row.raw_name,
+        plan.orchestrator.value,
+        why(plan),
+        str(plan.target),
+        status,
         error,
-    )  # fmt: skip
+    )
 
 
 def _add(result: BatchResult, progress: Callable[[Outcome], None], outcome: Outcome) -> None:

@@ -47,9 +47,11 @@ def free_disk(path: Path | None = None, minimum_gb: float = MIN_FREE_GB) -> Resu
     if free >= minimum_gb:
         return Result("disk", True, f"{free:.1f} GB free in {where}")
     return Result(
-        "disk", False, f"{free:.1f} GB free in {where}",
+        "disk",
+        False,
+        f"{free:.1f} GB free in {where}",
         f"Free at least {minimum_gb:.0f} GB: a generated repo's environment takes 1-2 GB.",
-    )  # fmt: skip
+    )
 
 
 def offline_packages(kit: Path | None = None) -> Result:
@@ -58,8 +60,12 @@ def offline_packages(kit: Path | None = None) -> Result:
         wheels = list((kit / "wheels").glob("*.whl")) if (kit / "wheels").is_dir() else []
         if wheels:
             return Result("offline kit", True, f"{len(wheels)} wheels in {kit / 'wheels'}")
-        return Result("offline kit", False, f"no wheels in {kit / 'wheels'}",
-                      "Copy the facilitator's kit here (mlscaffold workshop prepare).")  # fmt: skip
+        return Result(
+            "offline kit",
+            False,
+            f"no wheels in {kit / 'wheels'}",
+            "Copy the facilitator's kit here (mlscaffold workshop prepare).",
+        )
     cache = Path(os.environ.get("UV_CACHE_DIR", Path.home() / ".cache" / "uv"))
     if cache.is_dir() and any(cache.iterdir()):
         return Result("uv cache", True, str(cache))
@@ -76,8 +82,9 @@ def kit_coverage(kit: Path) -> Result:
     if covered:
         return Result("kit platform", True, f"covers this laptop: {detail}")
     wanted = f"--platform {here.key} --python {python}" if here else "a supported laptop"
-    return Result("kit platform", False, detail,
-                  f"Ask the facilitator for a kit made with {wanted}.")  # fmt: skip
+    return Result(
+        "kit platform", False, detail, f"Ask the facilitator for a kit made with {wanted}."
+    )
 
 
 def port_free(name: str, port: int, host: str = "127.0.0.1") -> Result:
@@ -85,8 +92,12 @@ def port_free(name: str, port: int, host: str = "127.0.0.1") -> Result:
         try:
             probe.bind((host, port))
         except OSError:
-            return Result(f"port {port}", False, f"in use ({name} UI)",
-                          f"Stop what listens on {port}: lsof -i :{port}")  # fmt: skip
+            return Result(
+                f"port {port}",
+                False,
+                f"in use ({name} UI)",
+                f"Stop what listens on {port}: lsof -i :{port}",
+            )
     return Result(f"port {port}", True, f"free for the {name} UI")
 
 

@@ -43,10 +43,12 @@ def with_catalogue_flags(func: F) -> F:
             annotation = Optional[str]  # noqa: UP045
         params.append(
             inspect.Parameter(
-                q.key, inspect.Parameter.KEYWORD_ONLY, default=None,
+                q.key,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
                 annotation=Annotated[annotation, option],
             )
-        )  # fmt: skip
+        )
         hints[q.key] = Annotated[annotation, option]
 
     @functools.wraps(func)

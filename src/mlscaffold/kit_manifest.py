@@ -84,9 +84,13 @@ def instructions(repositories: list[str], done: dict[str, object], own: str) -> 
     if fallback:
         fallback = [FALLBACK_NOTE, *fallback, ""]
     return INSTRUCTIONS.format(
-        version=__version__, repositories=", ".join(repositories), rows="\n".join(rows),
-        distribution=DISTRIBUTION, own=own, fallback="\n".join(fallback),
-    )  # fmt: skip
+        version=__version__,
+        repositories=", ".join(repositories),
+        rows="\n".join(rows),
+        distribution=DISTRIBUTION,
+        own=own,
+        fallback="\n".join(fallback),
+    )
 
 
 FALLBACK_NOTE = """

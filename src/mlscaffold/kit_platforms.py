@@ -159,8 +159,13 @@ def this_platform(system: str = sys.platform, machine: str = "") -> Platform | N
         libc, _ = platform.libc_ver()
         if libc != "glibc":
             return None  # musl (Alpine): manylinux wheels do not install there
-        return PLATFORMS.get({"x86_64": "manylinux-x86_64", "aarch64": "manylinux-aarch64",
-                              "arm64": "manylinux-aarch64"}.get(machine, ""))  # fmt: skip
+        return PLATFORMS.get(
+            {
+                "x86_64": "manylinux-x86_64",
+                "aarch64": "manylinux-aarch64",
+                "arm64": "manylinux-aarch64",
+            }.get(machine, "")
+        )
     if system == "darwin":
         return PLATFORMS["macos-arm64" if machine == "arm64" else "macos-x86_64"]
     if system == "win32" and machine in ("amd64", "x86_64"):

@@ -73,10 +73,20 @@ def export(uv: str, tmp: Path, orchestrator: Orchestrator, dbt: bool) -> Export:
     repo = render(plan).path
     run([uv, "lock", "--quiet"], repo)
     exported = run(
-        [uv, "export", "--quiet", "--format", "requirements-txt", "--no-hashes", "--all-groups",
-         "--no-emit-project", "--no-header", "--no-annotate"],
+        [
+            uv,
+            "export",
+            "--quiet",
+            "--format",
+            "requirements-txt",
+            "--no-hashes",
+            "--all-groups",
+            "--no-emit-project",
+            "--no-header",
+            "--no-annotate",
+        ],
         repo,
-    )  # fmt: skip
+    )
     lines = [line.strip() for line in exported.splitlines()]
     locked = [x for x in lines if x and not x.startswith(("#", "-e", "."))]
     return Export(combo_name(orchestrator, dbt), repo, (*locked, *BUILD_BACKEND))
@@ -87,11 +97,24 @@ def _uv_compile(uv: str, sources: list[str], target: Target, cwd: Path) -> list[
     env = {**os.environ, "MACOSX_DEPLOYMENT_TARGET": MACOS_TARGET}
     env.pop("VIRTUAL_ENV", None)
     out = run(
-        [uv, "pip", "compile", "--quiet", "--no-header", "--no-annotate", "--only-binary",
-         ":all:", "--python-platform", target.platform.uv, "--python-version", target.python,
-         *sources],
-        cwd, env,
-    )  # fmt: skip
+        [
+            uv,
+            "pip",
+            "compile",
+            "--quiet",
+            "--no-header",
+            "--no-annotate",
+            "--only-binary",
+            ":all:",
+            "--python-platform",
+            target.platform.uv,
+            "--python-version",
+            target.python,
+            *sources,
+        ],
+        cwd,
+        env,
+    )
     pins = [line.split(";")[0].strip() for line in out.splitlines()]
     return [p for p in pins if "==" in p and not p.startswith("#")]
 
@@ -124,8 +147,9 @@ def pins_for(uv: str, exported: Export, target: Target, tmp: Path) -> Pins:
     except KitError as locked:
         backend = exported.repo.with_name(f"{exported.repo.name}-backend.in")  # one per job
         backend.write_text("\n".join(BUILD_BACKEND) + "\n")
-        chosen = [arg for group in groups(exported.repo / "pyproject.toml")
-                  for arg in ("--group", group)]  # fmt: skip
+        chosen = [
+            arg for group in groups(exported.repo / "pyproject.toml") for arg in ("--group", group)
+        ]
         try:
             pins = _uv_compile(uv, ["pyproject.toml", *chosen, str(backend)], target, exported.repo)
         except KitError as err:
@@ -173,8 +197,10 @@ def own_wheel(uv: str, dest: Path) -> Path:
         pip_download(uv, dest, [f"{DISTRIBUTION}=={__version__}"], [], dest)
     found = sorted(dest.glob(f"{DISTRIBUTION.replace('-', '_')}-{__version__}-*.whl"))
     if not found:
-        raise KitError(f"mlscaffold's own wheel ({DISTRIBUTION} {__version__}) was not found.",
-                       "Run from a source checkout, or check the network.")  # fmt: skip
+        raise KitError(
+            f"mlscaffold's own wheel ({DISTRIBUTION} {__version__}) was not found.",
+            "Run from a source checkout, or check the network.",
+        )
     return found[-1]
 
 
@@ -182,11 +208,26 @@ def pip_download(uv: str, dest: Path, pins: list[str], pip_args: list[str], cwd:
     listing = dest.parent / f"{dest.name}.requirements.txt"
     listing.write_text("\n".join(pins) + "\n")
     run(
-        [uv, "tool", "run", "--from", "pip", "pip", "download", "--quiet",
-         "--disable-pip-version-check", "--only-binary=:all:", "--no-deps", "--dest", str(dest),
-         *pip_args, "-r", str(listing)],
+        [
+            uv,
+            "tool",
+            "run",
+            "--from",
+            "pip",
+            "pip",
+            "download",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--only-binary=:all:",
+            "--no-deps",
+            "--dest",
+            str(dest),
+            *pip_args,
+            "-r",
+            str(listing),
+        ],
         cwd,
-    )  # fmt: skip
+    )
 
 
 def layers(pins: set[str]) -> list[list[str]]:

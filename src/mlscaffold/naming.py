@@ -12,18 +12,47 @@ from mlscaffold.models import Names, Orchestrator
 # Package names that would shadow something the generated repo imports, or confuse tooling.
 RESERVED = frozenset(
     {
-        "airflow", "prefect", "dagster", "dagster_dbt", "dbt", "cosmos", "sklearn", "duckdb",
-        "pandas", "numpy", "joblib", "matplotlib", "pytest", "test", "tests", "src",
-        "mlscaffold", "copier", "typer",
+        "airflow",
+        "prefect",
+        "dagster",
+        "dagster_dbt",
+        "dbt",
+        "cosmos",
+        "sklearn",
+        "duckdb",
+        "pandas",
+        "numpy",
+        "joblib",
+        "matplotlib",
+        "pytest",
+        "test",
+        "tests",
+        "src",
+        "mlscaffold",
+        "copier",
+        "typer",
         # Distributions the generated repos depend on: a project of the same name depends on itself.
-        "dbt_core", "dbt_duckdb", "pandera", "scikit_learn", "deptry", "ruff", "yaml",
-        "sqlalchemy", "mlflow", "hatchling", "dbt_common", "dbt_adapters",
+        "dbt_core",
+        "dbt_duckdb",
+        "pandera",
+        "scikit_learn",
+        "deptry",
+        "ruff",
+        "yaml",
+        "sqlalchemy",
+        "mlflow",
+        "hatchling",
+        "dbt_common",
+        "dbt_adapters",
         # Integration modules a team adds next (tests/test_reserved_names.py checks the rest).
-        "airflow_dbt", "prefect_dbt", "dagster_duckdb_pandas", "dagster_mlflow",
+        "airflow_dbt",
+        "prefect_dbt",
+        "dagster_duckdb_pandas",
+        "dagster_mlflow",
         # and every orchestrator's own modules (models.PROFILES)
         *(module for o in Orchestrator for module in o.profile.modules),
     }
-)  # fmt: skip
+)
 # Longer names push generated import lines past the line length ruff checks.
 MAX_LENGTH = 40
 _PROJECT = re.compile(r"^[a-z]([a-z0-9_-]*[a-z0-9])?$")

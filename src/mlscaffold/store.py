@@ -136,8 +136,16 @@ def tags(store: Path | None = None) -> list[str]:
 def _tree_of(store: Path, templates: Path) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
-        _git(store, f"--work-tree={templates}", "add", "--all", "--force", ".", env=env,
-             cwd=templates)  # fmt: skip
+        _git(
+            store,
+            f"--work-tree={templates}",
+            "add",
+            "--all",
+            "--force",
+            ".",
+            env=env,
+            cwd=templates,
+        )
         return _git(store, "write-tree", env=env)
 
 
@@ -187,8 +195,14 @@ def import_bundle(bundle: Path = BUNDLE, store: Path | None = None) -> None:
         if not (store / "HEAD").exists():
             store.mkdir(parents=True, exist_ok=True)
             _git(store, "init", "--quiet", "--bare")
-        _git(store, "fetch", "--quiet", "--no-write-fetch-head", str(bundle),
-             "refs/tags/*:refs/tags/*")  # fmt: skip
+        _git(
+            store,
+            "fetch",
+            "--quiet",
+            "--no-write-fetch-head",
+            str(bundle),
+            "refs/tags/*:refs/tags/*",
+        )
         if publish:
             _publish(store)
 

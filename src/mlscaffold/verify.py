@@ -42,9 +42,10 @@ def find_repos(out: Path) -> list[Path]:
             f"{out} is not a folder.", "Give the --out folder of mlscaffold batch."
         )
     repos = sorted(
-        p for p in out.iterdir() if p.is_dir() and (p / "pyproject.toml").is_file()
-        and (p / ".copier-answers.yml").is_file()
-    )  # fmt: skip
+        p
+        for p in out.iterdir()
+        if p.is_dir() and (p / "pyproject.toml").is_file() and (p / ".copier-answers.yml").is_file()
+    )
     if not repos:
         hint = "Render some first: mlscaffold batch ROSTER --out FOLDER."
         raise InputFileError(f"{out} holds no generated repositories.", hint)
@@ -114,8 +115,9 @@ def run(
     if uv is None:
         raise ToolMissingError("uv is not installed or not on PATH.", INSTALL_HINTS["uv"])
     if kit is not None and not any((kit / "wheels").glob("*.whl")):
-        raise InputFileError(f"--kit {kit} holds no wheels.",
-                             "Give the folder made by mlscaffold workshop prepare.")  # fmt: skip
+        raise InputFileError(
+            f"--kit {kit} holds no wheels.", "Give the folder made by mlscaffold workshop prepare."
+        )
     paths = find_repos(out) if only is None else sorted(only)
     repos = [RepoRun(p.name, p) for p in paths]
     if not repos:

@@ -153,8 +153,10 @@ def _fill(
                     uses.add(served)
                 else:
                     missing.add(pin)
-            progress(f"[{number}/{len(chosen)}] downloading {len(missing)} wheels for {target.key} "
-                     f"({len(pins) - len(missing)} already in the kit)")  # fmt: skip
+            progress(
+                f"[{number}/{len(chosen)}] downloading {len(missing)} wheels for {target.key} "
+                f"({len(pins) - len(missing)} already in the kit)"
+            )
             fresh = tmp / "download" / target.key
             fresh.mkdir(parents=True)
             pip_args = [a for tag in target.platform.tags for a in ("--platform", tag)]
@@ -176,6 +178,9 @@ def _fill(
                 **({FALLBACK: fallback} if fallback else {}),
             }
     combos_done = manifest.get("repositories", [])
-    names = list(dict.fromkeys([*(combos_done if isinstance(combos_done, list) else []),
-                                *(e.name for e in exports)]))  # fmt: skip
+    names = list(
+        dict.fromkeys(
+            [*(combos_done if isinstance(combos_done, list) else []), *(e.name for e in exports)]
+        )
+    )
     kit_manifest.write(kit, names, done, mine.name)
