@@ -127,6 +127,15 @@ def _listening(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
+def group_alive(pgid: int) -> bool:
+    """Whether any process of group `pgid` is still there (zombies included)."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def _kill_group(process: subprocess.Popen[bytes], grace_s: float = 10) -> None:
     """SIGTERM the whole process group, then SIGKILL what is left: servers leave children."""
     with contextlib.suppress(ProcessLookupError):

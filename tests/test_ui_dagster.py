@@ -15,7 +15,7 @@ import signal
 import time
 
 import pytest
-from browser import browser, free_port, save_screenshot, ui_server, wait_for_text
+from browser import browser, free_port, group_alive, save_screenshot, ui_server, wait_for_text
 
 from support import clean_env, render_repo, run, uv
 
@@ -24,14 +24,6 @@ pytestmark = pytest.mark.e2e
 RUN_ONCE = "make run"  # the README's "run the pipeline once"
 DEV_UI = "make dev"  # the README's local UI
 RUN_SUCCESS = re.compile(r" - ([0-9a-f]{8}-[0-9a-f-]{27}) - \d+ - RUN_SUCCESS ")
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def _markdown(page, key: str):
@@ -108,10 +100,10 @@ def test_the_run_made_once_is_in_the_dev_ui_with_its_report_and_plot(tmp_path):
         started = time.monotonic()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=120)
-        while _group_alive(server.pid) and time.monotonic() - started < 120:
+        while group_alive(server.pid) and time.monotonic() - started < 120:
             time.sleep(0.5)
         left = time.monotonic() - started
-        assert not _group_alive(server.pid), (
+        assert not group_alive(server.pid), (
             f"processes of `make dev` outlived SIGTERM ({left:.0f} s)"
         )
     assert {path.name for path in shots.iterdir()} >= {

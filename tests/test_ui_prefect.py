@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import browser, free_port, save_screenshot, ui_server, wait_for_text
+from browser import browser, free_port, group_alive, save_screenshot, ui_server, wait_for_text
 
 from support import clean_env, render_repo, run, uv
 
@@ -36,14 +36,6 @@ def _api(port: int, path: str, body: Mapping[str, object]) -> list[dict[str, Any
     with urllib.request.urlopen(request, timeout=30) as response:
         found: list[dict[str, object]] = json.load(response)
     return found
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 @pytest.mark.e2e
@@ -123,11 +115,11 @@ def test_the_run_made_once_is_in_the_dev_ui_with_its_report_and_plot(tmp_path: P
         log = repo / "ui-server.log"
         stopped = time.monotonic()
         os.killpg(server.pid, signal.SIGTERM)
-        while _group_alive(server.pid) and time.monotonic() - stopped < 60:
+        while group_alive(server.pid) and time.monotonic() - stopped < 60:
             server.poll()  # reap make itself: a zombie still counts as in the group
             time.sleep(0.5)
         timings["SIGTERM until the group is gone"] = time.monotonic() - stopped
-        assert not _group_alive(server.pid), log.read_text(errors="replace")[-3000:]
+        assert not group_alive(server.pid), log.read_text(errors="replace")[-3000:]
         assert "Segmentation fault" not in log.read_text(errors="replace")
 
     for step, seconds in timings.items():
