@@ -81,6 +81,14 @@ def uv() -> str:
     return found
 
 
+def install_repo(repo: Path, env: dict[str, str], *source: str) -> None:
+    """A participant's install of a generated repo into its own venv: the project and its dev
+    group, from the package source `source` names (`--find-links KIT`, `--index-url URL`...)."""
+    run([uv(), "venv", "--quiet"], repo, env=env)
+    install = [uv(), "pip", "install", "--quiet", *source, "-e", ".", "--group", "dev"]
+    run(install, repo, env=env)
+
+
 def check_generated_repo(repo: Path) -> None:
     """What GENERATED_REPO.md asks of every repo: installs, its tests pass, ruff is clean."""
     run([uv(), "sync"], repo)

@@ -176,7 +176,7 @@ def test_doctor_command_exit_code(monkeypatch):
 def test_prepared_kit_installs_a_generated_repo_with_no_network(tmp_path):
     from mlscaffold import kit_platforms, workshop
     from mlscaffold.models import Orchestrator
-    from support import clean_env, render_repo, run, uv
+    from support import clean_env, install_repo, render_repo, run, uv
 
     kit = tmp_path / "kit"
     here = kit_platforms.this_platform()
@@ -193,23 +193,5 @@ def test_prepared_kit_installs_a_generated_repo_with_no_network(tmp_path):
     repo = render_repo(tmp_path, "prefect", name="offline-demo")
     # A cache that cannot help, and no network: only the kit's wheels.
     env = clean_env(UV_OFFLINE="1", UV_CACHE_DIR=str(tmp_path / "empty-cache"))
-    run([uv(), "venv", "--quiet"], repo, env=env)
-    run(
-        [
-            uv(),
-            "pip",
-            "install",
-            "--quiet",
-            "--offline",
-            "--no-index",
-            "--find-links",
-            str(kit / "wheels"),
-            "-e",
-            ".",
-            "--group",
-            "dev",
-        ],
-        repo,
-        env=env,
-    )
+    install_repo(repo, env, "--offline", "--no-index", "--find-links", str(kit / "wheels"))
     run([uv(), "run", "--no-sync", "pytest", "-q", "-p", "no:cacheprovider"], repo, env=env)

@@ -292,7 +292,7 @@ def test_kit_holds_pure_wheels_once_and_every_platforms_tools(narrow_kit):
 
 @pytest.mark.e2e
 def test_a_repo_installs_through_the_served_index(narrow_kit, tmp_path):
-    from support import clean_env, render_repo, run, uv
+    from support import clean_env, install_repo, render_repo, run, uv
 
     server = kit_index.make_server(narrow_kit, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -310,24 +310,7 @@ def test_a_repo_installs_through_the_served_index(narrow_kit, tmp_path):
             "UV_OFFLINE",
         ):
             env.pop(name, None)
-        run([uv(), "venv", "--quiet"], repo, env=env)
-        run(
-            [
-                uv(),
-                "pip",
-                "install",
-                "--quiet",
-                "--no-cache",
-                "--index-url",
-                index,
-                "-e",
-                ".",
-                "--group",
-                "dev",
-            ],
-            repo,
-            env=env,
-        )
+        install_repo(repo, env, "--no-cache", "--index-url", index)
         run([uv(), "run", "--no-sync", "python", "-c", "import prefect, pytest"], repo, env=env)
     finally:
         server.shutdown()
