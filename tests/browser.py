@@ -136,6 +136,28 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
+def processes_in(folder: Path) -> list[str]:
+    """The live processes (not zombies) whose working directory is in `folder`: what a server
+    started there left behind, in whatever session or process group it moved to (Linux /proc)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            cwd = Path(os.readlink(proc / "cwd"))
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            if state != "Z" and cwd.is_relative_to(folder):
+                args = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+                found.append(f"{proc.name} {args}")
+    return found
+
+
+def _kill_in(folder: Path) -> None:
+    for row in processes_in(folder):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(row.split()[0]), signal.SIGKILL)
+
+
 def _kill_group(process: subprocess.Popen[bytes], grace_s: float = 10) -> None:
     """SIGTERM the whole process group, then SIGKILL what is left: servers leave children."""
     with contextlib.suppress(ProcessLookupError):
@@ -173,3 +195,4 @@ def ui_server(
         yield process
     finally:
         _kill_group(process)
+        _kill_in(cwd.resolve())  # services that started sessions of their own

@@ -9,6 +9,7 @@ every Makefile target. The e2e test starts Airflow's `make dev` and reads the li
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -22,6 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
+from browser import processes_in
 
 from support import (
     BIN,
@@ -213,8 +215,10 @@ def test_airflow_dev_binds_localhost_and_is_sized_for_a_laptop(
     repo = rendered("airflow", "local")
     dry = run(["make", "-n", "dev"], repo).stdout
     assert "airflow standalone" not in dry  # its log servers bind 0.0.0.0, whatever the config
+    assert "uv run python -m my_pipeline.dev" in dry
+    dev = (repo / "src" / "my_pipeline" / "dev.py").read_text()
     for component in ("scheduler", "triggerer"):
-        assert f"uv run airflow {component} --skip-serve-logs" in dry, component
+        assert f'"{component}", "--skip-serve-logs"' in dev, component
     exported = dict(
         re.findall(r"^export (\w+) [:?]?= (.*)$", (repo / "Makefile").read_text(), re.M)
     )
@@ -308,7 +312,8 @@ def _listening(pids: set[int]) -> list[str]:
 
 @pytest.mark.e2e
 def test_airflow_make_dev_listens_on_localhost_only(tmp_path: Path) -> None:
-    """Start `make dev` for real; every socket its process group listens on is 127.0.0.1."""
+    """Start `make dev` for real; every socket its processes listen on is 127.0.0.1, and a
+    SIGTERM to its process group stops every one of them (workers included)."""
     if shutil.which("ss") is None:
         pytest.fail("ss (iproute2) is not installed")
     repo = render_repo(tmp_path, "airflow", infra="local")
@@ -321,32 +326,28 @@ def test_airflow_make_dev_listens_on_localhost_only(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    # Each Airflow service runs in a session of its own (dev.py): find them by working directory.
+    folder = repo.resolve()
     try:
         deadline = time.monotonic() + 600
         addresses: list[str] = []
         while time.monotonic() < deadline and "127.0.0.1:8080" not in addresses:
             time.sleep(5)
             assert proc.poll() is None, "make dev exited"
-            pids = {
-                int(p)
-                for p in subprocess.run(
-                    ["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True, text=True
-                ).stdout.split()
-            }
-            addresses = _listening(pids)
+            addresses = _listening({int(row.split()[0]) for row in processes_in(folder)})
         assert "127.0.0.1:8080" in addresses, addresses
         time.sleep(20)  # the scheduler and triggerer are up by now; they would have bound too
-        ps = subprocess.run(
-            ["ps", "-o", "pid=,args=", "-g", str(proc.pid)], capture_output=True, text=True
-        ).stdout
-        pids = {int(line.split()[0]) for line in ps.splitlines()}
-        addresses = _listening(pids)
+        rows = processes_in(folder)
+        addresses = _listening({int(row.split()[0]) for row in rows})
         assert addresses, "make dev listens nowhere"
         assert all(a.startswith("127.0.0.1:") for a in addresses), addresses
-        assert 1 <= ps.count("LocalExecutor") <= 4, ps
-    finally:
+        assert 1 <= sum("LocalExecutor" in row for row in rows) <= 4, rows
         os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
+        proc.wait(timeout=90)
+        assert processes_in(folder) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+        for row in processes_in(folder):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(row.split()[0]), signal.SIGKILL)

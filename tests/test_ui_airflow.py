@@ -21,7 +21,14 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from browser import browser, free_port, save_screenshot, ui_server, wait_for_text
+from browser import (
+    browser,
+    free_port,
+    processes_in,
+    save_screenshot,
+    ui_server,
+    wait_for_text,
+)
 
 from support import clean_env, render_repo, run, uv
 
@@ -141,3 +148,5 @@ def test_the_run_made_once_shows_in_the_dev_ui_with_logs_report_and_plot(tmp_pat
         while _group_alive(server.pid) and time.monotonic() < deadline:
             time.sleep(1)
         assert _group_alive(server.pid) == []
+        # and nothing it started in sessions of their own (each service, its workers)
+        assert processes_in(repo.resolve()) == []
