@@ -714,3 +714,35 @@ def test_a_relative_output_dir_works(tmp_path, store_env):
     assert made.returncode == 0, made.stderr
     assert (tmp_path / "out" / "team-r" / ".git").is_dir()
     assert not list((tmp_path / "out").glob(f".*{TAG}*"))
+
+
+# ---- the compiled-template cache ----
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_template_cache_is_used_and_a_damaged_or_unusable_one_is_skipped(tmp_path, store_env):
+    """`new` keeps Jinja's compiled templates in the user's cache; garbage in it, or a cache
+    folder that cannot be made, renders the same repository without a word."""
+    args = ["new", "demo", "--defaults", "--no-git", "--orchestrator", "prefect", "-o"]
+    cache = tmp_path / "home" / ".cache" / "mlscaffold" / "jinja"
+    first = mlscaffold(*args, str(tmp_path / "a"), env=store_env)
+    assert first.returncode == 0, first.stderr
+    files = list(cache.rglob("*.cache"))
+    assert len(files) > 20  # one per rendered file template
+    for file in files:
+        file.write_bytes(b"not bytecode")
+    damaged = mlscaffold(*args, str(tmp_path / "b"), env=store_env)
+    assert damaged.returncode == 0, damaged.stderr
+    assert damaged.stderr == ""
+    assert any(f.read_bytes() != b"not bytecode" for f in files)  # rewritten
+    (tmp_path / "not-a-folder").write_text("")
+    env = {**store_env, "XDG_CACHE_HOME": str(tmp_path / "not-a-folder")}
+    unusable = mlscaffold(*args, str(tmp_path / "c"), env=env)
+    assert unusable.returncode == 0, unusable.stderr
+    assert unusable.stderr == ""
+    expected = _tree(tmp_path / "a" / "demo" / "src")
+    assert _tree(tmp_path / "b" / "demo" / "src") == expected
+    assert _tree(tmp_path / "c" / "demo" / "src") == expected

@@ -5,6 +5,8 @@ The only module that imports copier (slow to import; `--help` and `recommend` ne
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import shutil
 from collections.abc import Mapping
@@ -180,9 +182,66 @@ def _run_copy(src: str, out: Path, data: dict[str, Any]) -> Any:
         def _sync_git_index_executable_bit(self, dst_relpath: Path, src_mode: int) -> None:
             """Nothing to sync: the folder is new, so git tracks none of its files."""
 
+        @functools.cached_property
+        def jinja_env(self) -> Any:
+            env = super().jinja_env
+            env.bytecode_cache = _bytecode_cache(env)
+            return env
+
     with FreshFolder(src_path=src, dst_path=out, **options) as worker:
         worker.run_copy()
     return worker
+
+
+def _bytecode_cache(env: Any) -> Any:
+    """Jinja's compiled templates kept between runs (a third of a render is compiling them).
+
+    In the user's cache folder, under a key of everything that changes the compiled code other
+    than the template's own source (which Jinja checks per file): Jinja's and Python's versions,
+    mlscaffold's, the environment's options and extensions. Never a reason to fail: a cache that
+    cannot be read or written is skipped.
+    """
+    import hashlib
+    import sys
+
+    import jinja2
+    import platformdirs
+    from jinja2.bccache import Bucket, FileSystemBytecodeCache
+
+    class QuietCache(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: Bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().load_bytecode(bucket)
+
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    options = (
+        jinja2.__version__,
+        sys.version,
+        __version__,
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+        sorted(env.extensions),
+    )
+    key = hashlib.sha256(repr(options).encode()).hexdigest()[:16]
+    folder = Path(platformdirs.user_cache_dir("mlscaffold")) / "jinja" / key
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return QuietCache(str(folder))
 
 
 def _record_template_version(answers_file: Path) -> None:
