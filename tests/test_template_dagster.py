@@ -36,6 +36,16 @@ INFRA_CLOUD = [
 # both through the Makefile, so both use the project's Dagster instance in ./.dagster.
 RUN_COMMAND = "make run"
 UI_COMMAND = "make dev"
+# The README's backfill of the daily partitioned asset: one run (its single-run backfill policy).
+BACKFILL_COMMAND = (
+    "uv run dg launch --assets daily_predictions --partition-range 2026-11-01...2026-11-03"
+)
+# The days that backfill writes, and their rows, as the scores I/O manager stored them.
+STORED_DAYS = (
+    "import duckdb, sys; print(duckdb.connect(sys.argv[1], read_only=True).execute("
+    "\"SELECT strftime(partition_date, '%Y-%m-%d'), count(*) FROM scoring.daily_predictions "
+    'GROUP BY ALL ORDER BY 1").fetchall())'
+)
 
 
 def _render(tmp_path: Path, infra: str = "local", cloud: str | None = None, **answers) -> Path:
@@ -69,6 +79,14 @@ def test_generated_repo_installs_and_passes_its_checks(tmp_path, dbt):
     (run_dir,) = [path for path in artifacts.iterdir() if path.is_dir()]  # the run's own
     for artifact in ("model.joblib", "manifest.json", "evaluation.md", "confusion_matrix.png"):
         assert (run_dir / artifact).is_file(), artifact
+    # Then the README's backfill, with the model that run promoted.
+    assert f"`{BACKFILL_COMMAND}`" in (repo / "README.md").read_text()
+    proc = run(BACKFILL_COMMAND.split(), repo, timeout=600, env=env)
+    assert "RUN_SUCCESS" in proc.stdout + proc.stderr
+    assert "Warning" not in proc.stdout + proc.stderr
+    scores = data / "scores.duckdb"
+    stored = run([uv(), "run", "python", "-c", STORED_DAYS, str(scores)], repo, env=env).stdout
+    assert stored.strip() == "[('2026-11-01', 20), ('2026-11-02', 20), ('2026-11-03', 20)]"
 
 
 def test_project_layout_is_todays_dg_layout(tmp_path):
@@ -109,6 +127,8 @@ def test_every_infrastructure_renders_valid_configs(tmp_path, infra, cloud):
         assert deployment["podSecurityContext"]["runAsNonRoot"] is True
         coordinator = values["dagsterDaemon"]["runCoordinator"]
         assert coordinator["config"]["queuedRunCoordinator"]["maxConcurrentRuns"] == 1
+        env = {item["name"]: item["value"] for item in deployment["env"]}
+        assert env["SCORES_DATABASE"] == "/data/scores.duckdb"
     else:
         assert not (repo / "deploy" / "values.yaml").exists()
     if infra == "managed":
@@ -144,6 +164,9 @@ def test_compose_binds_localhost_and_takes_secrets_from_env(tmp_path):
     assert compose["services"]["webserver"]["ports"] == ["127.0.0.1:3000:3000"]
     password = compose["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"]
     assert password.startswith("${POSTGRES_PASSWORD:?")
+    # The daily scores' I/O manager writes its own DuckDB file on the data volume.
+    scores = compose["services"]["code"]["environment"]["SCORES_DATABASE"]
+    assert scores == "${SCORES_DATABASE:-/data/scores.duckdb}"
 
 
 def test_readme_names_the_commands(tmp_path):
