@@ -82,6 +82,7 @@ PROFILES: dict[Orchestrator, Profile] = {
             "dagster",
             "dagster_dbt",
             "dagster_duckdb",
+            "dagster_duckdb_pandas",
             "dagster_postgres",
             "dagster_k8s",
             "dagster_webserver",

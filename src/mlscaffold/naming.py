@@ -47,7 +47,6 @@ RESERVED = frozenset(
         # Integration modules a team adds next (tests/test_reserved_names.py checks the rest).
         "airflow_dbt",
         "prefect_dbt",
-        "dagster_duckdb_pandas",
         "dagster_mlflow",
         # and every orchestrator's own modules (models.PROFILES)
         *(module for o in Orchestrator for module in o.profile.modules),
