@@ -66,7 +66,8 @@ def main() -> None:
         work = Path(tmp)
         hello = work / "hello.py"
         hello.write_text(HELLO)
-        print(f"median of {runs} alternating runs after one warm-up, load average {os.getloadavg()[0]:.2f}")
+        load = os.getloadavg()[0]
+        print(f"median of {runs} alternating runs after one warm-up, load average {load:.2f}")
         cli = str(BIN / "mlscaffold")
         hello_help = [sys.executable, str(hello), "--help"]
         for args in (["--help"], ["--version"], ["recommend", "--json", "--dbt"]):
