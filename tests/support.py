@@ -48,8 +48,10 @@ def render_repo(
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """The environment a user's shell would have: no VIRTUAL_ENV of ours leaking in."""
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
+    """The environment a user's shell would have: no VIRTUAL_ENV of ours leaking in, and
+    compiled modules cached (CI machines may set PYTHONDONTWRITEBYTECODE; a laptop does not)."""
+    ours = {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE"}
+    env = {k: v for k, v in os.environ.items() if k not in ours}
     env.update(extra)
     return env
 
