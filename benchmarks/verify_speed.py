@@ -112,6 +112,9 @@ def main() -> None:
     parser.add_argument("--warm", action="store_true", help="Start both from a warm uv cache.")
     parser.add_argument("--no-index-check", action="store_true")
     args = parser.parse_args()
+    # Both modes run the repositories' tests as a participant's laptop does: compiled modules
+    # cached (one_by_one runs in this process, verify in a child: both inherit this).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     kit = args.kit.resolve() if args.kit else None
     work = Path(tempfile.mkdtemp(prefix="verify-bench-"))
     roster = work / "roster.csv"

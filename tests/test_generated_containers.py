@@ -318,14 +318,16 @@ def test_airflow_make_dev_listens_on_localhost_only(tmp_path: Path) -> None:
         pytest.fail("ss (iproute2) is not installed")
     repo = render_repo(tmp_path, "airflow", infra="local")
     run([uv(), "sync"], repo)
-    proc = subprocess.Popen(
-        ["make", "dev"],
-        cwd=repo,
-        env=clean_env(),
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "make-dev.log"
+    with log.open("wb") as output:
+        proc = subprocess.Popen(
+            ["make", "dev"],
+            cwd=repo,
+            env=clean_env(),
+            start_new_session=True,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     # Each Airflow service runs in a session of its own (dev.py): find them by working directory.
     folder = repo.resolve()
     try:
@@ -345,6 +347,9 @@ def test_airflow_make_dev_listens_on_localhost_only(tmp_path: Path) -> None:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=90)
         assert processes_in(folder) == []
+        stopped = log.read_text(errors="replace")  # the supervisor stopped them cleanly
+        assert "Stopping Airflow..." in stopped, stopped[-3000:]
+        assert "Traceback" not in stopped, stopped[-3000:]
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)

@@ -33,6 +33,16 @@ def test_rendered_python_is_ruff_clean(tmp_path, orchestrator, dbt):
     run([RUFF, "format", "--check", "--no-cache", "--config", config, "."], repo)
 
 
+@pytest.mark.parametrize("orchestrator", ["airflow", "prefect", "dagster"])
+def test_rendered_python_type_checks_against_the_standard_library(tmp_path, orchestrator):
+    # Without the repo's dependencies (every third-party import is Any), mypy still catches
+    # what ruff cannot: a misused standard-library module, a wrong call into the repo's own code.
+    repo = render_repo(tmp_path, orchestrator, dbt=True, mlflow=True, infra="kubernetes")
+    folders = [p for p in ("src", "dags", "tests") if (repo / p).is_dir()]
+    isolated = ["--ignore-missing-imports", "--no-site-packages", "--no-incremental"]
+    run([sys.executable, "-m", "mypy", *isolated, "--no-error-summary", *folders], repo)
+
+
 @pytest.mark.parametrize(
     ("orchestrator", "dbt"),
     list(itertools.product(["airflow", "prefect", "dagster"], [False, True])),

@@ -150,3 +150,7 @@ def test_the_run_made_once_shows_in_the_dev_ui_with_logs_report_and_plot(tmp_pat
         assert _group_alive(server.pid) == []
         # and nothing it started in sessions of their own (each service, its workers)
         assert processes_in(repo.resolve()) == []
+        # The supervisor (dev.py) stopped them without a fault of its own.
+        stopped = (repo / "ui-server.log").read_text(errors="replace")
+        assert "Stopping Airflow..." in stopped, stopped[-3000:]
+        assert "Traceback" not in stopped, stopped[-3000:]
