@@ -23,6 +23,7 @@ NOT_INHERITED = {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE"}
 
 def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     out = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    out = {k: v for k, v in out.items() if not k.startswith("PYTEST_")}  # no xdist worker of ours
     out.update(extra or {})
     return out
 

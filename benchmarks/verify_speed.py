@@ -76,7 +76,8 @@ def one_by_one(out: Path, kit: Path | None, cache: Path) -> tuple[float, int]:
     repos = [verify.RepoRun(p.name, p) for p in verify.find_repos(out)]
     start = time.perf_counter()
     for repo in repos:
-        verify.verify_one(repo, uv, kit, lambda r: None)
+        # one repository at a time: its tests get every core, as `pytest -n auto` gives them
+        verify.verify_one(repo, uv, kit, lambda r: None, verify.max_workers())
         if repo.status != "green":
             print(f"  {repo.name}: {repo.first_failure}")
     return time.perf_counter() - start, sum(r.status == "green" for r in repos)

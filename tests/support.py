@@ -48,10 +48,11 @@ def render_repo(
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """The environment a user's shell would have: no VIRTUAL_ENV of ours leaking in, and
-    compiled modules cached (CI machines may set PYTHONDONTWRITEBYTECODE; a laptop does not)."""
+    """The environment a user's shell would have: no VIRTUAL_ENV or pytest-xdist worker of ours
+    leaking in (generated suites run xdist themselves), and compiled modules cached (CI
+    machines may set PYTHONDONTWRITEBYTECODE; a laptop does not)."""
     ours = {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE"}
-    env = {k: v for k, v in os.environ.items() if k not in ours}
+    env = {k: v for k, v in os.environ.items() if k not in ours and not k.startswith("PYTEST_")}
     env.update(extra)
     return env
 

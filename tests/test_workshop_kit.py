@@ -77,6 +77,29 @@ def test_first_failing_line():
     assert verify.first_failing_line("error: no wheels\n") == "error: no wheels"
 
 
+@pytest.mark.parametrize(("at_once", "per_repo"), [(None, 1), (1, 4), (2, 2)])
+def test_verify_shares_the_cores_between_the_repos_it_tests_at_once(
+    tmp_path, monkeypatch, at_once, per_repo
+):
+    """Generated suites run `pytest -n auto`: each gets cores / (repositories at once) workers."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "calls.log"
+    bin_dir.mkdir()
+    fake_uv = bin_dir / "uv"
+    fake_uv.write_text(f'#!/bin/sh\necho "$1 $PYTEST_XDIST_AUTO_NUM_WORKERS" >> {log}\nexit 0\n')
+    fake_uv.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(verify, "max_workers", lambda: 4)  # a 4-core laptop
+    out = tmp_path / "out"
+    for name in ("team-a", "team-b", "team-c", "team-d"):
+        (out / name).mkdir(parents=True)
+        (out / name / "pyproject.toml").write_text("[project]\n")
+        (out / name / ".copier-answers.yml").write_text("_commit: 0.2.0\n")
+    repos = verify.run(out, workers=at_once)
+    assert [r.status for r in repos] == ["green"] * 4
+    tests = [line.split() for line in log.read_text().splitlines() if line.startswith("run ")]
+    assert tests == [["run", str(per_repo)]] * 4
+
+
 def test_the_fallback_says_where_it_leaves_the_lock():
     locked = [
         "cryptography==50.0.2",

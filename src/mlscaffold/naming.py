@@ -25,6 +25,8 @@ RESERVED = frozenset(
         "joblib",
         "matplotlib",
         "pytest",
+        "xdist",
+        "pytest_xdist",
         "test",
         "tests",
         "src",

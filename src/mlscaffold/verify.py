@@ -66,18 +66,25 @@ def first_failing_line(output: str) -> str:
     return lines[-1].strip() if lines else "no output"
 
 
-def _env(kit: Path | None) -> dict[str, str]:
+def _env(kit: Path | None, test_workers: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     if kit is not None:
         env["UV_OFFLINE"] = "1"
+    # Generated suites run with `pytest -n auto` (one worker per core): share the cores among
+    # the repositories tested at once rather than start cores x cores workers.
+    env["PYTEST_XDIST_AUTO_NUM_WORKERS"] = str(test_workers)
     return env
 
 
 def verify_one(
-    repo: RepoRun, uv: str, kit: Path | None, changed: Callable[[RepoRun], None]
+    repo: RepoRun,
+    uv: str,
+    kit: Path | None,
+    changed: Callable[[RepoRun], None],
+    test_workers: int = 1,
 ) -> None:
     repo.started = time.perf_counter()
-    env = _env(kit)
+    env = _env(kit, test_workers)
     source = (
         ["--offline", "--no-index", "--find-links", str(kit / "wheels")] if kit is not None else []
     )
@@ -128,9 +135,11 @@ def run(
         with lock:
             changed(repo)
 
-    pool = ThreadPoolExecutor(max_workers=min(workers or max_workers(), len(repos)))
+    at_once = min(workers or max_workers(), len(repos))
+    test_workers = max(1, max_workers() // at_once)
+    pool = ThreadPoolExecutor(max_workers=at_once)
     try:
-        futures = [pool.submit(verify_one, repo, uv, kit, report) for repo in repos]
+        futures = [pool.submit(verify_one, repo, uv, kit, report, test_workers) for repo in repos]
         for future in futures:
             future.result()
     finally:
