@@ -120,6 +120,30 @@ def test_new_on_a_full_disk_leaves_nothing(tmpfs, store_env):
     assert tree(disk) == {}
 
 
+def test_new_past_the_file_size_limit_leaves_nothing(tmp_path, store_env):
+    """`ulimit -f`: writes fail with EFBIG (Python ignores SIGXFSZ), not with a full disk."""
+    import resource
+
+    limit = 16 * 1024  # bytes: the answers and README fit, the rendered repository does not
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.run(
+        [MLSCAFFOLD, "new", "big-team", "--defaults", "--no-git", "-o", str(out)],
+        env=store_env,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        timeout=300,
+        check=False,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
+    )
+    line = assert_one_error(proc)
+    assert "file-size limit" in line
+    assert "ulimit -f" in line
+    assert "Nothing was created" in line
+    assert tree(out) == {}
+
+
 def test_new_on_a_read_only_filesystem_leaves_nothing(tmpfs, store_env):
     disk = tmpfs("ro", "ro,size=1m")
     proc = mlscaffold("new", "ro-team", "--defaults", "--no-git", "-o", str(disk), env=store_env)

@@ -223,6 +223,12 @@ def from_os_error(err: OSError) -> MlscaffoldError:
             f"The disk is full{f' (writing {where})' if where else ''}.",
             "Free some space and run the command again.",
         )
+    if code == errno.EFBIG:
+        # the shell's file-size limit (ulimit -f; Python ignores SIGXFSZ) or the file system's
+        return OutputError(
+            f"A file grew past the file-size limit{f' (writing {where})' if where else ''}.",
+            "Raise the limit (`ulimit -f unlimited`) or choose a folder on another file system.",
+        )
     if code == errno.EROFS:
         return OutputError(
             f"{where or 'The target'} is on a read-only file system.", "Choose a writable folder."
