@@ -57,6 +57,16 @@ def test_unknown_column_is_refused(tmp_path):
         roster.load(path)
 
 
+def test_a_row_error_is_one_sentence_per_problem(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("name,orchestrator\n,prefect\nok1,nope\n", encoding="utf-8")
+    empty, bad = roster.load(path)
+    assert empty.error == "row 1: column 'name': The project name is empty."
+    assert bad.error == (
+        "row 2: column 'orchestrator' has 'nope', but it must be one of airflow, prefect, dagster."
+    )
+
+
 def test_batch_renders_every_row(good, tmp_path):
     out = tmp_path / "repos"
     result = runner.invoke(cli.app, ["batch", str(good), "--out", str(out)], env={"COLUMNS": "250"})

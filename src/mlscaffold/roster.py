@@ -102,7 +102,8 @@ def _row(number: int, record: dict[str, str]) -> Row:
                 if str(BY_KEY[key].coerce(record.get(key) or None)) != wanted:
                     problems.append(f"column {q.key!r} only applies when {key!r} is {wanted}")
     if problems or names is None:
-        return Row(number, raw_name, error=f"row {number}: {'; '.join(problems)}.", given=given)
+        joined = "; ".join(p.rstrip(".") for p in problems)
+        return Row(number, raw_name, error=f"row {number}: {joined}.", given=given)
     try:
         answers = resolve(given)
     except MlscaffoldError as err:
