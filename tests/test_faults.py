@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import subprocess
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -630,6 +631,43 @@ def test_a_signal_during_update_leaves_the_repo_before_or_after(generated, two_v
         assert tree(generated) == before
         assert list(scratch.iterdir()) == []  # the private clone is gone too
     assert "before" in outcomes
+
+
+def test_a_cleanup_failing_after_a_signal_is_said_as_the_interrupt(generated, two_versions):
+    """CI saw it: SIGHUP reached `update` while Copier's git was writing into its temporary
+    clone; Copier's own cleanup then failed ('Directory not empty: .git') and that error, not
+    the interrupt, was printed, with exit 1. Whatever fails after a signal is the interrupt."""
+    script = textwrap.dedent(
+        f"""
+        import errno, os, signal, sys, time
+        import copier._main
+
+        def run_update(self):
+            try:
+                os.kill(os.getpid(), signal.SIGHUP)
+                time.sleep(30)  # the handler raises in here
+            finally:  # as Copier's TemporaryDirectory cleanup met a child still writing
+                raise OSError(errno.ENOTEMPTY, "Directory not empty", ".git")
+
+        copier._main.Worker.run_update = run_update
+        sys.argv = ["mlscaffold", "update", "--to", "2.0.0", "--repo", {str(generated)!r}]
+        from mlscaffold.entry import main
+        main()
+        """
+    )
+    before = tree(generated)
+    result = subprocess.run(
+        [str(BIN / "python"), "-c", script],
+        env=two_versions,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    line = assert_one_error(result, code=130)
+    assert "Interrupted (SIGHUP)" in line
+    assert "nothing was changed" in line
+    assert tree(generated) == before
+    assert not _updated(generated)
 
 
 def test_an_edit_saved_while_update_runs_is_never_lost(generated, monkeypatch):

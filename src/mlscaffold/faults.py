@@ -39,10 +39,12 @@ HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 _deferred: list[int] = []
 _deferring = False
+_received: list[int] = []  # every signal this process was sent, in order
 outcome = "nothing was changed"
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
+    _received.append(signum)
     if _deferring:
         _deferred.append(signum)
         return
@@ -252,7 +254,13 @@ def from_os_error(err: OSError) -> MlscaffoldError:
 
 
 def describe(exc: BaseException) -> tuple[str, int]:
-    """The one `Error:` line (without the prefix) and the exit code for any failure."""
+    """The one `Error:` line (without the prefix) and the exit code for any failure.
+
+    Once a signal has arrived, whatever fails after it is its consequence (a library's cleanup
+    meeting a child process still writing, say), and is said as the interrupt it is.
+    """
+    if not isinstance(exc, KeyboardInterrupt) and _received:
+        exc = KeyboardInterrupt(signal.Signals(_received[0]).name)
     if isinstance(exc, KeyboardInterrupt):
         what = str(exc) if str(exc).startswith("SIG") and str(exc) != "SIGINT" else "Ctrl-C"
         line, code = f"Interrupted ({what}); {outcome}.", EXIT_INTERRUPTED
