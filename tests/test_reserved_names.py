@@ -48,3 +48,22 @@ def test_integration_modules_are_refused_as_names(module):
 
 def test_a_name_that_merely_starts_like_an_integration_is_accepted():
     assert normalise("prefect-dbt-pipeline").package == "prefect_dbt_pipeline"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("prefect-dbt", "prefect-dbt-pipeline"),
+        ("prefect_dbt", "prefect_dbt-pipeline"),
+        ("Dagster DBT", "dagster_dbt-pipeline"),
+        ("json", "json-pipeline"),
+        ("class", "class-pipeline"),
+    ],
+)
+def test_the_example_in_the_refusal_keeps_the_name_and_works(name, expected):
+    """The hint once read 'e.g. prefect_dbt-pipeline' for `prefect-dbt`: the package spelling,
+    not the user's. The example now starts from what was typed and is accepted as it stands."""
+    with pytest.raises(TargetError, match="would shadow") as refused:
+        normalise(name)
+    assert str(refused.value).endswith(f"e.g. {expected}.")
+    assert normalise(expected).project == expected

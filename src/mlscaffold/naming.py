@@ -83,8 +83,10 @@ def normalise(raw: str) -> Names:
         )
     package = project.replace("-", "_")
     if package in RESERVED or package in sys.stdlib_module_names or keyword.iskeyword(package):
+        # the example keeps the user's own spelling (prefect-dbt -> prefect-dbt-pipeline)
+        example = f"{project[: MAX_LENGTH - len('-pipeline')].rstrip('_-')}-pipeline"
         raise TargetError(
             f"The package name {package!r} would shadow the module of the same name.",
-            f"Pick a more specific name, e.g. {package}-pipeline.",
+            f"Pick a more specific name, e.g. {example}.",
         )
     return Names(project, package, raw if project != raw else None)
