@@ -62,8 +62,10 @@ def test_coerce_accepts(key, raw, expected):
 @pytest.mark.parametrize(
     ("key", "raw", "message"),
     [
-        ("team_size", "0", "--team-size got '0', but it must be a whole number of at least 1"),
-        ("team_size", "-2", "at least 1"),
+        ("team_size", "0", "--team-size got '0', but it must be a whole number from 1 to 100000"),
+        ("team_size", "-2", "from 1 to 100000"),
+        ("team_size", "9" * 23, "from 1 to 100000"),  # a key held down: refused, not used
+        ("pipelines", "1000001", "from 1 to 1000000"),
         ("team_size", "many", "whole number"),
         ("team_size", True, "whole number"),
         ("infra", "moon", "one of local, kubernetes, managed"),

@@ -7,7 +7,7 @@ from pathlib import Path
 from mlscaffold import faults, inputs
 from mlscaffold.errors import InputFileError, InvalidAnswerError
 from mlscaffold.models import Orchestrator
-from mlscaffold.questions import BY_KEY
+from mlscaffold.questions import BY_KEY, whole_number
 
 EXTRA_KEYS = ("orchestrator",)
 HINT = "Write one 'key: value' per line, e.g. 'team_size: 5'."
@@ -50,7 +50,7 @@ def expectation(key: str) -> str:
     if q.kind == "bool":
         return "true or false"
     if q.kind == "int":
-        return f"a whole number of at least {q.minimum}"
+        return whole_number(q.minimum, q.maximum)
     return "one of " + ", ".join(q.choices)
 
 

@@ -30,6 +30,7 @@ class Question:
     choices: tuple[str, ...] = ()
     followup: bool = False
     minimum: int | None = None
+    maximum: int | None = None  # a bound on sense: a typo of many digits is refused, not used
     # Asked only when another answer has this value (cloud only for managed infra).
     only_if: tuple[str, str] | None = None
     # Not asked when another answer has one of these values (air-gapped rules out a hosted
@@ -51,8 +52,13 @@ class Question:
         if self.kind == "bool":
             return f"{self.flag} or --no-{self.flag[2:]}"
         if self.kind == "int":
-            return f"a whole number of at least {self.minimum}"
+            return whole_number(self.minimum, self.maximum)
         return "one of " + ", ".join(self.choices)
+
+    def in_range(self, number: int) -> bool:
+        return (self.minimum is None or number >= self.minimum) and (
+            self.maximum is None or number <= self.maximum
+        )
 
     def coerce(self, raw: object) -> AnswerValue:
         """Turn a flag, YAML or CSV value into this question's type, or say what is wrong."""
@@ -69,7 +75,7 @@ class Question:
                 number = raw if isinstance(raw, int) and not isinstance(raw, bool) else int(text)
             except ValueError:
                 number = None
-            if number is not None and (self.minimum is None or number >= self.minimum):
+            if number is not None and self.in_range(number):
                 return number
         elif text in self.choices:
             return text
@@ -86,6 +92,12 @@ class Question:
         return f"{self.flag} {self.choices[0]}"
 
 
+def whole_number(minimum: int | None, maximum: int | None) -> str:
+    if maximum is None:
+        return f"a whole number of at least {minimum}"
+    return f"a whole number from {minimum} to {maximum}"
+
+
 CATALOGUE: tuple[Question, ...] = (
     Question(
         key="team_size",
@@ -94,6 +106,7 @@ CATALOGUE: tuple[Question, ...] = (
         kind="int",
         default=5,
         minimum=1,
+        maximum=100_000,
     ),
     Question(
         key="dbt",
@@ -200,6 +213,7 @@ CATALOGUE: tuple[Question, ...] = (
         kind="int",
         default=None,
         minimum=1,
+        maximum=1_000_000,
         followup=True,
     ),
     Question(

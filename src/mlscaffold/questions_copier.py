@@ -43,7 +43,8 @@ def _copier_validator(q: Question, allowed: list[str] | None) -> str:
     if allowed is not None:
         cond = f"{v} is not none and {v} not in {allowed!r}"
     elif q.kind == "int":
-        cond = f"{v} is not none and ({v} is not number or {v} < {q.minimum})"
+        too_big = f" or {v} > {q.maximum}" if q.maximum is not None else ""
+        cond = f"{v} is not none and ({v} is not number or {v} < {q.minimum}{too_big})"
     else:
         cond = f"{v} is not none and {v} is not boolean"
     return "{% if " + cond + " %}must be " + q.expected() + "{% endif %}"
