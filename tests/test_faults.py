@@ -451,6 +451,8 @@ ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         ("team_size: {a: 1}\n", "team_size"),
         ("- just\n- a list\n", "mapping"),
         ("x" * 400 + ": 1\n", "unknown key"),
+        # YAML would keep the last one silently: which did the user mean?
+        ("team_size: 5\ndbt: true\nteam_size: 6\n", "'team_size' is given twice at line 3"),
     ],
 )
 def test_hostile_answers_files(tmp_path, store_env, content, expected):

@@ -43,18 +43,38 @@ def load_yaml(text: str, what: str, hint: str) -> object:
     """YAML without aliases (a 356-byte alias bomb must not cost gigabytes) or deep nesting."""
     import yaml
 
+    class DuplicateKeyError(yaml.YAMLError):
+        def __init__(self, key: str, mark: Any) -> None:
+            super().__init__(key)
+            self.key, self.problem_mark = key, mark
+
     class NoAliases(yaml.SafeLoader):
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
                 raise yaml.YAMLError("YAML aliases (*name) are not accepted here")
             return super().compose_node(parent, index)
 
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            # YAML keeps the last of two equal keys without a word: refuse instead of guessing.
+            seen: set[str] = set()
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    if key_node.value in seen:
+                        raise DuplicateKeyError(key_node.value, key_node.start_mark)
+                    seen.add(key_node.value)
+            return super().construct_mapping(node, deep=deep)
+
     try:
         return yaml.load(text, Loader=NoAliases)  # a SafeLoader subclass
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        detail = "it uses aliases" if "aliases" in str(err) else "it is not valid YAML"
+        if isinstance(err, DuplicateKeyError):
+            detail = f"the key {shorten(repr(err.key), 60)} is given twice"
+        elif "aliases" in str(err):
+            detail = "it uses aliases"
+        else:
+            detail = "it is not valid YAML"
         raise InputFileError(f"{what} cannot be read: {detail}{where}.", hint) from None
     except RecursionError:
         raise InputFileError(f"{what} is nested too deeply.", hint) from None
