@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import marshal
 import os
 import shutil
 import signal
 import subprocess
+import sysconfig
 import textwrap
 import time
 from collections.abc import Callable, Iterator
@@ -128,9 +130,12 @@ def test_new_past_the_file_size_limit_leaves_nothing(tmp_path, store_env):
     limit = 16 * 1024  # bytes: the answers and README fit, the rendered repository does not
     out = tmp_path / "out"
     out.mkdir()
+    # Compiled modules go to a folder of this test's own: none exists, so every module is
+    # compiled in this run, under the limit (CI saw a truncated .pyc break 104 later tests).
+    pycache = tmp_path / "pycache"
     proc = subprocess.run(
         [MLSCAFFOLD, "new", "big-team", "--defaults", "--no-git", "-o", str(out)],
-        env=store_env,
+        env={**store_env, "PYTHONPYCACHEPREFIX": str(pycache)},
         capture_output=True,
         stdin=subprocess.DEVNULL,
         text=True,
@@ -143,6 +148,16 @@ def test_new_past_the_file_size_limit_leaves_nothing(tmp_path, store_env):
     assert "ulimit -f" in line
     assert "Nothing was created" in line
     assert tree(out) == {}
+    # No compiled module was left half-written for the next start to choke on. (The standard
+    # library's first modules compile here only because this folder is new: an installed
+    # Python ships them compiled, and they load before mlscaffold's first line.)
+    stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
+    checked = 0
+    for compiled in pycache.rglob("*.pyc"):
+        if stdlib not in Path("/", compiled.relative_to(pycache)).parents:
+            marshal.loads(compiled.read_bytes()[16:])  # EOFError: marshal data too short
+            checked += 1
+    assert checked > 0  # mlscaffold's own first modules, compiled before the limit is seen
 
 
 def test_new_on_a_read_only_filesystem_leaves_nothing(tmpfs, store_env):

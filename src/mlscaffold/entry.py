@@ -18,9 +18,23 @@ def _raise(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
+def _no_bytecode_under_a_file_size_limit() -> None:
+    """Under `ulimit -f`, CPython can cache a truncated .pyc (its short write is not an error),
+    and every later start of the program then fails with 'marshal data too short'. With a
+    finite file-size limit, nothing is compiled to disk: only this run is slower."""
+    try:
+        import resource
+    except ImportError:  # Windows has no file-size limit of this kind
+        return
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    if soft != resource.RLIM_INFINITY:
+        sys.dont_write_bytecode = True
+
+
 def main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _raise)
+    _no_bytecode_under_a_file_size_limit()
     if sys.argv[1:] == ["--version"]:  # answered without importing typer (~40 ms, not ~300)
         from mlscaffold import __version__
 
