@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlscaffold import REINSTALL, __version__, faults, shell
+from mlscaffold import REINSTALL, __version__, faults, shell, staging_folders
 from mlscaffold.decision_record import decision_record
 from mlscaffold.errors import RenderError, TargetError, ToolMissingError
 from mlscaffold.models import Plan
@@ -95,10 +95,11 @@ def render(plan: Plan) -> Result:
             "git is not installed or not on PATH.", "Install git, or pass --no-git."
         )
     created = _make_parents(plan.target.parent)
+    prefix = f".{plan.names.project}.{STAGING_TAG}"
     try:
         with (
-            faults.staging(plan.target.parent, f".{plan.names.project}.{STAGING_TAG}") as staging,
-            faults.temp_inside(staging / ".tmp"),
+            staging_folders.staging(plan.target.parent, prefix) as staging,
+            staging_folders.temp_inside(staging / ".tmp"),
         ):
             out = staging / plan.names.project
             commands: dict[str, str] = {}

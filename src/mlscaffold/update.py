@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from packaging.version import InvalidVersion, Version
 
-from mlscaffold import DISTRIBUTION, UPGRADE, faults, inputs, store
+from mlscaffold import DISTRIBUTION, UPGRADE, faults, inputs, staging_folders, store
 from mlscaffold.errors import MlscaffoldError, UpdateError
 from mlscaffold.models import Orchestrator
 from mlscaffold.questions import BY_KEY, CATALOGUE, resolve
@@ -166,8 +166,8 @@ def update(
             return UpdateReport(old, target)
 
         with (
-            faults.staging(Path(tempfile.gettempdir()), STAGING_PREFIX) as tmp,
-            faults.temp_inside(tmp / "tmp"),
+            staging_folders.staging(Path(tempfile.gettempdir()), STAGING_PREFIX) as tmp,
+            staging_folders.temp_inside(tmp / "tmp"),
         ):
             clone = tmp / "clone"
             run(["git", "clone", "--quiet", "--no-hardlinks", str(top), str(clone)], top)

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
-from mlscaffold import DISTRIBUTION, faults, kit_manifest, kit_resolve
+from mlscaffold import DISTRIBUTION, faults, kit_manifest, kit_resolve, staging_folders
 from mlscaffold.errors import TargetError
 from mlscaffold.kit_manifest import FALLBACK, read_manifest
 from mlscaffold.kit_platforms import DEFAULT_PYTHONS, PLATFORMS, Platform, Target, targets
@@ -80,7 +80,7 @@ def prepare(
         _fill(kit, uv, orchestrators, dbt_options, chosen, progress)
         return sorted((kit / "wheels").glob("*.whl"))
     kit.parent.mkdir(parents=True, exist_ok=True)
-    with faults.staging(kit.parent, f".{kit.name}.{STAGING_TAG}") as staging:
+    with staging_folders.staging(kit.parent, f".{kit.name}.{STAGING_TAG}") as staging:
         built = staging / kit.name
         built.mkdir()
         (built / MARKER).write_text("Made by mlscaffold workshop prepare.\n")
@@ -123,7 +123,7 @@ def _fill(
     recorded = manifest.get("targets", {})
     done: dict[str, object] = dict(recorded) if isinstance(recorded, dict) else {}
     combos = list(itertools.product(orchestrators, dbt_options))
-    with faults.staging(Path(tempfile.gettempdir()), "mlscaffold-kit-") as tmp:
+    with staging_folders.staging(Path(tempfile.gettempdir()), "mlscaffold-kit-") as tmp:
         exports = []
         for orchestrator, dbt in combos:
             progress(f"locking {kit_resolve.combo_name(orchestrator, dbt)}")
