@@ -1,7 +1,8 @@
 """The Prefect template: rendered repos install, pass their own checks and ship valid configs.
 
-The e2e tests run the generated repo's suite, which runs the whole flow on real Prefect under
-`prefect_test_harness` (and, with --dbt, real dbt-duckdb through prefect-dbt). The config tests
+The e2e tests run the generated repo's suite, which runs the whole flow on real Prefect against
+one throwaway Prefect API per test session (and, with --dbt, real dbt-duckdb through
+prefect-dbt). The config tests
 render every infrastructure and validate what it ships, offline.
 """
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ import yaml
 
 from support import (
     check_generated_repo,
+    clean_env,
     render_repo,
     run,
     uv,
@@ -44,6 +48,43 @@ def test_generated_repo_installs_and_passes_its_checks(tmp_path, dbt):
     assert (repo / "tests" / "test_flow.py").is_file()
     check_generated_repo(repo)
     run([uv(), "run", "deptry", "."], repo)
+    if not dbt:
+        _the_session_api_ends_with_pytest(repo, tmp_path / "tmp")
+
+
+def _servers(folder: Path) -> list[str]:
+    """Command lines of the running processes that serve the test API from `folder`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue  # it ended meanwhile
+        if b"uvicorn.run(" in b" ".join(args) and str(folder).encode() in b" ".join(args):
+            found.append(b" ".join(args).decode(errors="replace"))
+    return found
+
+
+def _the_session_api_ends_with_pytest(repo: Path, tmp: Path) -> None:
+    """The generated conftest's shared Prefect API: one server for the session, in a folder of
+    its own, and neither is left behind when pytest's process is killed (no cleanup runs)."""
+    tmp.mkdir()
+    env = {**clean_env(), "TMPDIR": str(tmp)}
+    python = str(repo / ".venv" / "bin" / "python")
+    command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    with subprocess.Popen(command, cwd=repo, env=env, stdout=subprocess.DEVNULL) as session:
+        deadline = time.monotonic() + 60
+        while not (folders := list(tmp.glob("prefect-test-api-*"))) or not _servers(folders[0]):
+            assert session.poll() is None, "pytest ended before its test API started"
+            assert time.monotonic() < deadline, "no test API started within 60 s"
+            time.sleep(0.2)
+        assert len(folders) == 1
+        assert len(_servers(folders[0])) == 1
+        session.kill()
+    deadline = time.monotonic() + 30
+    while _servers(folders[0]) or folders[0].exists():
+        assert time.monotonic() < deadline, f"left behind: {_servers(folders[0])}, {folders[0]}"
+        time.sleep(0.2)
 
 
 @pytest.mark.parametrize("infra", ["local", "kubernetes", "managed"])
