@@ -7,6 +7,7 @@ config tests render every infrastructure and validate what it ships, offline.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,26 @@ def test_generated_repo_installs_and_passes_its_checks(tmp_path, dbt):
     scores = data / "scores.duckdb"
     stored = run([uv(), "run", "python", "-c", STORED_DAYS, str(scores)], repo, env=env).stdout
     assert stored.strip() == "[('2026-11-01', 20), ('2026-11-02', 20), ('2026-11-03', 20)]"
+    if dbt:
+        _a_dbt_project_that_does_not_parse_stops_the_tests_with_dbts_message(repo)
+
+
+def _a_dbt_project_that_does_not_parse_stops_the_tests_with_dbts_message(repo: Path) -> None:
+    model = repo / "dbt" / "models" / "features.sql"
+    model.write_text(model.read_text() + "\n{{ unclosed\n")
+    proc = subprocess.run(
+        [uv(), "run", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=repo,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    said = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "`dbt parse` failed, so no test ran" in said
+    assert "Compilation Error in model features" in said
+    assert "Traceback" not in said
 
 
 def test_project_layout_is_todays_dg_layout(tmp_path):
