@@ -58,9 +58,15 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def run(
-    cmd: list[str], cwd: Path, *, timeout: float = 1800, env: dict[str, str] | None = None
+    cmd: list[str],
+    cwd: Path,
+    *,
+    timeout: float = 1800,
+    env: dict[str, str] | None = None,
+    check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command; on failure, fail the test with its output (not a bare exit code)."""
+    """Run a command; on failure, fail the test with its output (not a bare exit code), unless
+    `check` is false (the caller asserts on the failure itself)."""
     proc = subprocess.run(
         cmd,
         cwd=cwd,
@@ -69,7 +75,7 @@ def run(
         text=True,
         timeout=timeout,
     )
-    if proc.returncode != 0:
+    if check and proc.returncode != 0:
         pytest.fail(
             f"{' '.join(cmd)} exited {proc.returncode} in {cwd}\n"
             f"--- stdout ---\n{proc.stdout[-8000:]}\n--- stderr ---\n{proc.stderr[-8000:]}"

@@ -7,7 +7,6 @@ config tests render every infrastructure and validate what it ships, offline.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -95,14 +94,7 @@ def test_generated_repo_installs_and_passes_its_checks(tmp_path, dbt):
 def _a_dbt_project_that_does_not_parse_stops_the_tests_with_dbts_message(repo: Path) -> None:
     model = repo / "dbt" / "models" / "features.sql"
     model.write_text(model.read_text() + "\n{{ unclosed\n")
-    proc = subprocess.run(
-        [uv(), "run", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=repo,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = run([uv(), "run", "pytest", "-q", "-p", "no:cacheprovider"], repo, check=False)
     said = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "`dbt parse` failed, so no test ran" in said
