@@ -60,7 +60,7 @@ def _servers(folder: Path) -> list[str]:
             args = cmdline.read_bytes().split(b"\0")
         except OSError:
             continue  # it ended meanwhile
-        if b"uvicorn.run(" in b" ".join(args) and str(folder).encode() in b" ".join(args):
+        if b"uvicorn" in b" ".join(args) and str(folder).encode() in b" ".join(args):
             found.append(b" ".join(args).decode(errors="replace"))
     return found
 
