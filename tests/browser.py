@@ -121,7 +121,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _listening(port: int) -> bool:
+def listening(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.5)
         return probe.connect_ex(("127.0.0.1", port)) == 0
@@ -134,6 +134,32 @@ def group_alive(pgid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def group_members(pgid: int) -> list[str]:
+    """The live (not zombie) processes of group `pgid`, as "pid command line" rows (Linux /proc)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            state, _ppid, group = (proc / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+            if int(group) == pgid and state != "Z":
+                args = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+                found.append(f"{proc.name} {args}")
+    return found
+
+
+def stop_group(process: subprocess.Popen[bytes], limit_s: float) -> tuple[float, list[str]]:
+    """SIGTERM the process group `process` leads, as a terminal's Ctrl-C signals a whole
+    foreground group, and wait up to `limit_s` for every process in it to end. Returns the
+    seconds that took and the processes still alive then (none, when the group stopped)."""
+    started = time.monotonic()
+    os.killpg(process.pid, signal.SIGTERM)
+    while group_alive(process.pid) and time.monotonic() - started < limit_s:
+        process.poll()  # reap the leader itself: a zombie still counts as in the group
+        time.sleep(0.5)
+    return time.monotonic() - started, group_members(process.pid)
 
 
 def processes_in(folder: Path) -> list[str]:
@@ -185,7 +211,7 @@ def ui_server(
         )
     try:
         deadline = time.monotonic() + timeout_s
-        while not _listening(port):
+        while not listening(port):
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = log_path.read_text(errors="replace")[-3000:]
                 exited = process.poll() is not None

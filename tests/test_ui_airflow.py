@@ -11,9 +11,7 @@ group, and every process of it must be gone.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -26,6 +24,7 @@ from browser import (
     free_port,
     processes_in,
     save_screenshot,
+    stop_group,
     ui_server,
     wait_for_text,
 )
@@ -79,13 +78,6 @@ def _frame_text(page, url_part: str, texts: list[str], timeout_s: float) -> tupl
                 page.reload(wait_until="domcontentloaded")
         time.sleep(0.5)
     pytest.fail(f"no frame {url_part} with {texts}; frames {[f.url for f in page.frames]}:\n{body}")
-
-
-def _group_alive(pgid: int) -> list[str]:
-    """The live (not zombie) processes of a process group."""
-    out = subprocess.run(["ps", "-e", "-o", "pgid=,stat=,args="], capture_output=True, text=True)
-    rows = [line.split(None, 2) for line in out.stdout.splitlines() if line.strip()]
-    return [row[2] for row in rows if row[0] == str(pgid) and not row[1].startswith("Z")]
 
 
 @pytest.mark.e2e
@@ -142,12 +134,8 @@ def test_the_run_made_once_shows_in_the_dev_ui_with_logs_report_and_plot(tmp_pat
             assert re.sub(r"[^\w.-]", "_", failed) in text
             save_screenshot(page, shots / "airflow-report-failed.png")
         # Stopping `make dev` with SIGTERM to its process group ends every process in it.
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
-        deadline = time.monotonic() + 60
-        while _group_alive(server.pid) and time.monotonic() < deadline:
-            time.sleep(1)
-        assert _group_alive(server.pid) == []
+        _, left = stop_group(server, 60)
+        assert left == []
         # and nothing it started in sessions of their own (each service, its workers)
         assert processes_in(repo.resolve()) == []
         # The supervisor (dev.py) stopped them without a fault of its own.

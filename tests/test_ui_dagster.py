@@ -9,13 +9,10 @@ test-artifacts/ui/.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import time
 
 import pytest
-from browser import browser, free_port, group_alive, save_screenshot, ui_server, wait_for_text
+from browser import browser, free_port, save_screenshot, stop_group, ui_server, wait_for_text
 
 from support import clean_env, render_repo, run, uv
 
@@ -97,15 +94,8 @@ def test_the_run_made_once_is_in_the_dev_ui_with_its_report_and_plot(tmp_path):
             save_screenshot(page, shots / "dagster-confusion-matrix.png")
 
         # Stopping `make dev` with SIGTERM to its process group ends every child, no SIGKILL.
-        started = time.monotonic()
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=120)
-        while group_alive(server.pid) and time.monotonic() - started < 120:
-            time.sleep(0.5)
-        left = time.monotonic() - started
-        assert not group_alive(server.pid), (
-            f"processes of `make dev` outlived SIGTERM ({left:.0f} s)"
-        )
+        took, left = stop_group(server, 120)
+        assert left == [], f"processes of `make dev` outlived SIGTERM by {took:.0f} s: {left}"
     assert {path.name for path in shots.iterdir()} >= {
         "dagster-runs.png",
         "dagster-run.png",

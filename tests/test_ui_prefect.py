@@ -19,7 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import browser, free_port, group_alive, save_screenshot, ui_server, wait_for_text
+from browser import (
+    browser,
+    free_port,
+    group_members,
+    listening,
+    save_screenshot,
+    stop_group,
+    ui_server,
+    wait_for_text,
+)
 
 from support import clean_env, render_repo, run, uv
 
@@ -113,14 +122,27 @@ def test_the_run_made_once_is_in_the_dev_ui_with_its_report_and_plot(tmp_path: P
 
         # Stopping `make dev`: SIGTERM to its process group ends every process in it.
         log = repo / "ui-server.log"
-        stopped = time.monotonic()
-        os.killpg(server.pid, signal.SIGTERM)
-        while group_alive(server.pid) and time.monotonic() - stopped < 60:
-            server.poll()  # reap make itself: a zombie still counts as in the group
-            time.sleep(0.5)
-        timings["SIGTERM until the group is gone"] = time.monotonic() - stopped
-        assert not group_alive(server.pid), log.read_text(errors="replace")[-3000:]
+        took, left = stop_group(server, 60)
+        timings["SIGTERM until the group is gone"] = took
+        assert left == [], f"{left}\n{log.read_text(errors='replace')[-3000:]}"
         assert "Segmentation fault" not in log.read_text(errors="replace")
+
+    # The server gone first (it crashed, or the signal reached it first): the served flow still
+    # stops at once. It used to retry pausing its schedule through the missing API for a minute.
+    with ui_server(["make", "dev", f"UI_PORT={port}"], repo, env, port, 600) as server:
+        deadline = time.monotonic() + 300
+        while "is being served" not in log.read_text(errors="replace"):
+            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            time.sleep(0.5)
+        prefect_server = [row for row in group_members(server.pid) if "server start" in row]
+        assert prefect_server, group_members(server.pid)
+        for row in prefect_server:
+            os.kill(int(row.split()[0]), signal.SIGKILL)
+        while listening(port):
+            time.sleep(0.2)
+        took, left = stop_group(server, 30)
+        timings["SIGTERM until the group is gone, server gone first"] = took
+        assert left == [], f"{left}\n{log.read_text(errors='replace')[-3000:]}"
 
     for step, seconds in timings.items():
         print(f"prefect first ten minutes: {step}: {seconds:.1f} s")
