@@ -150,12 +150,14 @@ def group_members(pgid: int) -> list[str]:
     return found
 
 
-def stop_group(process: subprocess.Popen[bytes], limit_s: float) -> tuple[float, list[str]]:
-    """SIGTERM the process group `process` leads, as a terminal's Ctrl-C signals a whole
-    foreground group, and wait up to `limit_s` for every process in it to end. Returns the
+def stop_group(
+    process: subprocess.Popen[bytes], limit_s: float, signum: int = signal.SIGTERM
+) -> tuple[float, list[str]]:
+    """Signal the process group `process` leads, as a terminal's Ctrl-C (SIGINT) signals a
+    whole foreground group, and wait up to `limit_s` for every process in it to end. Returns the
     seconds that took and the processes still alive then (none, when the group stopped)."""
     started = time.monotonic()
-    os.killpg(process.pid, signal.SIGTERM)
+    os.killpg(process.pid, signum)
     while group_alive(process.pid) and time.monotonic() - started < limit_s:
         process.poll()  # reap the leader itself: a zombie still counts as in the group
         time.sleep(0.5)

@@ -22,8 +22,7 @@ import pytest
 from browser import (
     browser,
     free_port,
-    group_members,
-    listening,
+    processes_in,
     save_screenshot,
     stop_group,
     ui_server,
@@ -45,6 +44,24 @@ def _api(port: int, path: str, body: Mapping[str, object]) -> list[dict[str, Any
     with urllib.request.urlopen(request, timeout=30) as response:
         found: list[dict[str, object]] = json.load(response)
     return found
+
+
+def _wait_for_line(log: Path, text: str, timeout_s: float) -> None:
+    """Wait until `text` is in the log of the `make dev` started last."""
+    deadline = time.monotonic() + timeout_s
+    while text not in log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, f"no {text!r}:\n{log.read_text(errors='replace')}"
+        time.sleep(0.5)
+
+
+def _all_gone(repo: Path, took: float, limit_s: float = 60) -> float:
+    """Wait until no process runs in `repo` any more (dev.py's services run in sessions of their
+    own, outside make's process group); `took` plus that wait. Fails after `limit_s`."""
+    started = time.monotonic()
+    while processes_in(repo.resolve()) and time.monotonic() - started < limit_s:
+        time.sleep(0.5)
+    assert processes_in(repo.resolve()) == []
+    return took + time.monotonic() - started
 
 
 @pytest.mark.e2e
@@ -120,29 +137,39 @@ def test_the_run_made_once_is_in_the_dev_ui_with_its_report_and_plot(tmp_path: P
             page.wait_for_function(PNG_SHOWN, timeout=60_000)
             save_screenshot(page, shots / "prefect-report-plot.png")
 
-        # Stopping `make dev`: SIGTERM to its process group ends every process in it.
+        # Stopping `make dev`: SIGTERM to its process group ends every process in it, and the
+        # services dev.py started in sessions of their own.
         log = repo / "ui-server.log"
         took, left = stop_group(server, 60)
-        timings["SIGTERM until the group is gone"] = took
+        timings["SIGTERM until every process is gone"] = _all_gone(repo, took)
         assert left == [], f"{left}\n{log.read_text(errors='replace')[-3000:]}"
-        assert "Segmentation fault" not in log.read_text(errors="replace")
+        stopped = log.read_text(errors="replace")
+        assert "Stopping Prefect..." in stopped, stopped[-3000:]
+        assert "Segmentation fault" not in stopped
 
-    # The server gone first (it crashed, or the signal reached it first): the served flow still
-    # stops at once. It used to retry pausing its schedule through the missing API for a minute.
+    # Ctrl-C while a run started from the UI is in flight: the served flow stops first, while
+    # the server still answers. It used to lose the server and retry its calls for minutes.
+    api_env = {**env, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
     with ui_server(["make", "dev", f"UI_PORT={port}"], repo, env, port, 600) as server:
-        deadline = time.monotonic() + 300
-        while "is being served" not in log.read_text(errors="replace"):
-            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
-            time.sleep(0.5)
-        prefect_server = [row for row in group_members(server.pid) if "server start" in row]
-        assert prefect_server, group_members(server.pid)
-        for row in prefect_server:
-            os.kill(int(row.split()[0]), signal.SIGKILL)
-        while listening(port):
-            time.sleep(0.2)
-        took, left = stop_group(server, 30)
-        timings["SIGTERM until the group is gone, server gone first"] = took
+        _wait_for_line(log, "is being served", 300)
+        run([uv(), "run", "prefect", "deployment", "run", "ml-pipeline/local"], repo, env=api_env)
+        _wait_for_line(log, "Beginning flow run", 120)
+        took, left = stop_group(server, 60, signal.SIGINT)
+        timings["Ctrl-C during a run until every process is gone"] = _all_gone(repo, took)
         assert left == [], f"{left}\n{log.read_text(errors='replace')[-3000:]}"
+
+    # The server dies on its own: `make dev` says so in one line and stops the served flow.
+    with ui_server(["make", "dev", f"UI_PORT={port}"], repo, env, port, 600) as server:
+        _wait_for_line(log, "is being served", 300)
+        prefect_server = [row for row in processes_in(repo.resolve()) if "server start" in row]
+        assert len(prefect_server) == 1, processes_in(repo.resolve())
+        killed = time.monotonic()
+        os.kill(int(prefect_server[0].split()[0]), signal.SIGKILL)
+        code = server.wait(timeout=60)
+        timings["server killed until all is gone"] = _all_gone(repo, time.monotonic() - killed)
+        said = log.read_text(errors="replace")
+        assert code != 0, said[-3000:]
+        assert "Error: prefect server (exit code -9) stopped on its own" in said, said[-3000:]
 
     for step, seconds in timings.items():
         print(f"prefect first ten minutes: {step}: {seconds:.1f} s")
