@@ -180,6 +180,16 @@ def processes_in(folder: Path) -> list[str]:
     return found
 
 
+def none_left_in(folder: Path, limit_s: float = 60) -> float:
+    """Wait until no process runs in `folder` (services started there in sessions of their own,
+    outside any process group the test signalled); the seconds that took. Fails after `limit_s`."""
+    started = time.monotonic()
+    while processes_in(folder.resolve()) and time.monotonic() - started < limit_s:
+        time.sleep(0.5)
+    assert processes_in(folder.resolve()) == []
+    return time.monotonic() - started
+
+
 def _kill_in(folder: Path) -> None:
     for row in processes_in(folder):
         with contextlib.suppress(ProcessLookupError):

@@ -22,7 +22,7 @@ import pytest
 from browser import (
     browser,
     free_port,
-    processes_in,
+    none_left_in,
     save_screenshot,
     stop_group,
     ui_server,
@@ -137,7 +137,7 @@ def test_the_run_made_once_shows_in_the_dev_ui_with_logs_report_and_plot(tmp_pat
         _, left = stop_group(server, 60)
         assert left == []
         # and nothing it started in sessions of their own (each service, its workers)
-        assert processes_in(repo.resolve()) == []
+        none_left_in(repo)
         # The supervisor (dev.py) stopped them without a fault of its own.
         stopped = (repo / "ui-server.log").read_text(errors="replace")
         assert "Stopping Airflow..." in stopped, stopped[-3000:]

@@ -22,6 +22,7 @@ import pytest
 from browser import (
     browser,
     free_port,
+    none_left_in,
     processes_in,
     save_screenshot,
     stop_group,
@@ -52,16 +53,6 @@ def _wait_for_line(log: Path, text: str, timeout_s: float) -> None:
     while text not in log.read_text(errors="replace"):
         assert time.monotonic() < deadline, f"no {text!r}:\n{log.read_text(errors='replace')}"
         time.sleep(0.5)
-
-
-def _all_gone(repo: Path, took: float, limit_s: float = 60) -> float:
-    """Wait until no process runs in `repo` any more (dev.py's services run in sessions of their
-    own, outside make's process group); `took` plus that wait. Fails after `limit_s`."""
-    started = time.monotonic()
-    while processes_in(repo.resolve()) and time.monotonic() - started < limit_s:
-        time.sleep(0.5)
-    assert processes_in(repo.resolve()) == []
-    return took + time.monotonic() - started
 
 
 @pytest.mark.e2e
@@ -141,7 +132,7 @@ def test_the_run_made_once_is_in_the_dev_ui_with_its_report_and_plot(tmp_path: P
         # services dev.py started in sessions of their own.
         log = repo / "ui-server.log"
         took, left = stop_group(server, 60)
-        timings["SIGTERM until every process is gone"] = _all_gone(repo, took)
+        timings["SIGTERM until every process is gone"] = took + none_left_in(repo)
         assert left == [], f"{left}\n{log.read_text(errors='replace')[-3000:]}"
         stopped = log.read_text(errors="replace")
         assert "Stopping Prefect..." in stopped, stopped[-3000:]
@@ -155,7 +146,7 @@ def test_the_run_made_once_is_in_the_dev_ui_with_its_report_and_plot(tmp_path: P
         run([uv(), "run", "prefect", "deployment", "run", "ml-pipeline/local"], repo, env=api_env)
         _wait_for_line(log, "Beginning flow run", 120)
         took, left = stop_group(server, 60, signal.SIGINT)
-        timings["Ctrl-C during a run until every process is gone"] = _all_gone(repo, took)
+        timings["Ctrl-C during a run until every process is gone"] = took + none_left_in(repo)
         assert left == [], f"{left}\n{log.read_text(errors='replace')[-3000:]}"
 
     # The server dies on its own: `make dev` says so in one line and stops the served flow.
@@ -166,7 +157,7 @@ def test_the_run_made_once_is_in_the_dev_ui_with_its_report_and_plot(tmp_path: P
         killed = time.monotonic()
         os.kill(int(prefect_server[0].split()[0]), signal.SIGKILL)
         code = server.wait(timeout=60)
-        timings["server killed until all is gone"] = _all_gone(repo, time.monotonic() - killed)
+        timings["server killed until all is gone"] = time.monotonic() - killed + none_left_in(repo)
         said = log.read_text(errors="replace")
         assert code != 0, said[-3000:]
         assert "Error: prefect server (exit code -9) stopped on its own" in said, said[-3000:]
