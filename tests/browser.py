@@ -121,7 +121,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def listening(port: int) -> bool:
+def _listening(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.5)
         return probe.connect_ex(("127.0.0.1", port)) == 0
@@ -136,18 +136,24 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
-def group_members(pgid: int) -> list[str]:
-    """The live (not zombie) processes of group `pgid`, as "pid command line" rows (Linux /proc)."""
+def live_processes() -> list[tuple[Path, int, str]]:
+    """Every live (not zombie) process but this one: its /proc folder, its process group and a
+    "pid command line" row (Linux /proc). Processes that end meanwhile are left out."""
     found = []
     for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
             continue
         with contextlib.suppress(OSError):
             state, _ppid, group = (proc / "stat").read_text().rsplit(")", 1)[1].split()[:3]
-            if int(group) == pgid and state != "Z":
-                args = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
-                found.append(f"{proc.name} {args}")
+            args = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+            if state != "Z":
+                found.append((proc, int(group), f"{proc.name} {args}"))
     return found
+
+
+def group_members(pgid: int) -> list[str]:
+    """The live processes of group `pgid`, as "pid command line" rows."""
+    return [row for _, group, row in live_processes() if group == pgid]
 
 
 def stop_group(
@@ -165,18 +171,13 @@ def stop_group(
 
 
 def processes_in(folder: Path) -> list[str]:
-    """The live processes (not zombies) whose working directory is in `folder`: what a server
-    started there left behind, in whatever session or process group it moved to (Linux /proc)."""
+    """The live processes whose working directory is in `folder`: what a server started there
+    left behind, in whatever session or process group it moved to, as "pid command line" rows."""
     found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
-            continue
-        with contextlib.suppress(OSError):
-            cwd = Path(os.readlink(proc / "cwd"))
-            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            if state != "Z" and cwd.is_relative_to(folder):
-                args = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
-                found.append(f"{proc.name} {args}")
+    for proc, _, row in live_processes():
+        with contextlib.suppress(OSError):  # it ended meanwhile
+            if Path(os.readlink(proc / "cwd")).is_relative_to(folder):
+                found.append(row)
     return found
 
 
@@ -223,7 +224,7 @@ def ui_server(
         )
     try:
         deadline = time.monotonic() + timeout_s
-        while not listening(port):
+        while not _listening(port):
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = log_path.read_text(errors="replace")[-3000:]
                 exited = process.poll() is not None

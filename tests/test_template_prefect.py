@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from browser import live_processes
 
 from support import (
     check_generated_repo,
@@ -53,16 +54,8 @@ def test_generated_repo_installs_and_passes_its_checks(tmp_path, dbt):
 
 
 def _servers(folder: Path) -> list[str]:
-    """Command lines of the running processes that serve the test API from `folder`."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            args = cmdline.read_bytes().split(b"\0")
-        except OSError:
-            continue  # it ended meanwhile
-        if b"uvicorn" in b" ".join(args) and str(folder).encode() in b" ".join(args):
-            found.append(b" ".join(args).decode(errors="replace"))
-    return found
+    """The running processes that serve the test API from `folder`, as "pid command line" rows."""
+    return [row for _, _, row in live_processes() if "uvicorn" in row and str(folder) in row]
 
 
 def _the_session_api_ends_with_pytest(repo: Path, tmp: Path) -> None:
