@@ -12,6 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# Issue 20: each generated suite within 1.5x of its orchestrator's bare floor.
+TARGET = 1.5
+
 # The mlscaffold this benchmark runs under (`uv run` puts its console script beside python).
 MLSCAFFOLD = Path(sys.executable).parent / "mlscaffold"
 
@@ -81,4 +84,10 @@ def compare(orchestrator: str, bare_code: str, bare_label: str, extra_env: dict[
     print(f"  uv run pytest (whole suite)                 {s:7.2f} s")
     floor = f"{bare_label} + dbt parse" if args.dbt else bare_label
     print(f"  {floor:<43} {b:7.2f} s")
-    print(f"  suite / bare                                {s / b:7.2f} x")
+    print(f"  suite / bare                                {s / b:7.2f} x  {verdict(s / b)}")
+
+
+def verdict(ratio: float) -> str:
+    """The ratio against the target, and the machine's load while it was measured."""
+    ok = "ok" if ratio <= TARGET else "over"
+    return f"(target <= {TARGET:.2f}x: {ok})  load average {os.getloadavg()[0]:.2f}"

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _overhead import clean_env, dbt_parse, new_repo  # beside this script
+from _overhead import clean_env, dbt_parse, new_repo, verdict  # beside this script
 
 BARE_DAG = """
 from airflow.sdk import dag, task
@@ -112,7 +112,7 @@ def main() -> None:
     what = "import + initdb + run" + (" + one dbt parse" if args.dbt else "")
     print(f"  bare one-task dag.test(), fresh process     {c:7.2f} s  ({what})")
     print(f"  bare one-task dag.test(), second run        {w:7.2f} s")
-    print(f"  suite / bare fresh process                  {s / c:7.2f} x")
+    print(f"  suite / bare fresh process                  {s / c:7.2f} x  {verdict(s / c)}")
 
 
 if __name__ == "__main__":

@@ -89,6 +89,41 @@ def test_generated_repo_installs_and_passes_its_checks(tmp_path, dbt):
     assert stored.strip() == "[('2026-11-01', 20), ('2026-11-02', 20), ('2026-11-03', 20)]"
     if dbt:
         _a_dbt_project_that_does_not_parse_stops_the_tests_with_dbts_message(repo)
+    else:
+        _a_failing_finalizer_a_test_leaves_is_still_reported(repo)
+
+
+# A test that leaves an object whose finalizer raises in a reference cycle: only a garbage
+# collection finds it.
+LEAKING_TEST = """
+class Leak:
+    def __del__(self):
+        raise RuntimeError("a finalizer failed")
+
+
+def test_leaves_a_failing_finalizer_in_a_reference_cycle():
+    leak = Leak()
+    leak.itself = leak
+"""
+
+
+def _a_failing_finalizer_a_test_leaves_is_still_reported(repo: Path) -> None:
+    """The shared conftest.py hides the modules loaded by collection from the garbage collector
+    (gc.freeze) and, at exit, everything: pytest's own last collection must still see what a
+    test left, and fail the run (its warnings are errors). Checked: the probe run exits 0, wrongly,
+    when the freeze is moved to pytest_sessionfinish, before that collection."""
+    probe = repo / "tests" / "test_probe_leak.py"
+    probe.write_text(LEAKING_TEST)
+    try:
+        # In one process (-n 0): a pytest-xdist worker's warnings at its exit never reach the
+        # report, with or without conftest.py's gc.freeze().
+        pytest_ = [uv(), "run", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"]
+        proc = run([*pytest_, str(probe)], repo, check=False)
+    finally:
+        probe.unlink()
+    said = proc.stdout + proc.stderr
+    assert proc.returncode != 0, said
+    assert "RuntimeError: a finalizer failed" in said
 
 
 def _a_dbt_project_that_does_not_parse_stops_the_tests_with_dbts_message(repo: Path) -> None:
