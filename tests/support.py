@@ -99,11 +99,34 @@ def install_repo(repo: Path, env: dict[str, str], *source: str) -> None:
 
 
 def check_generated_repo(repo: Path) -> None:
-    """What GENERATED_REPO.md asks of every repo: installs, its tests pass, ruff is clean."""
+    """What GENERATED_REPO.md asks of every repo: installs, its tests pass, ruff is clean, and
+    its test session leaves nothing behind in the temporary folder."""
     run([uv(), "sync"], repo)
     run([uv(), "run", "ruff", "check"], repo)
     run([uv(), "run", "ruff", "format", "--check"], repo)
-    run([uv(), "run", "pytest", "-q", "-p", "no:cacheprovider"], repo)
+    tmp = repo.parent / f"{repo.name}-tmpdir"
+    tmp.mkdir(exist_ok=True)
+    run(
+        [uv(), "run", "pytest", "-q", "-p", "no:cacheprovider"],
+        repo,
+        env=clean_env(TMPDIR=str(tmp)),
+    )
+    left = left_in_tmpdir(tmp)
+    assert left == [], f"the test session left {left} in its TMPDIR ({tmp})"
+
+
+def left_in_tmpdir(tmp: Path) -> list[str]:
+    """What a run left in its TMPDIR, besides the caches kept there by design: pytest's base
+    folder for tmp_path (its last three sessions), uv's empty lock files, and astronomer-cosmos's
+    cache (`cosmos/`, its default AIRFLOW__COSMOS__CACHE_DIR: dbt's partial-parse state, reused
+    by the next run)."""
+    return sorted(
+        p.name
+        for p in tmp.iterdir()
+        if not p.name.startswith("pytest-of-")
+        and not (p.name.startswith("uv-") and p.name.endswith(".lock"))
+        and p.name != "cosmos"
+    )
 
 
 def validate_compose(path: Path) -> None:
