@@ -51,6 +51,31 @@ def test_generated_repo_installs_and_passes_its_checks(tmp_path, dbt):
     run([uv(), "run", "deptry", "."], repo)
     if not dbt:
         _the_session_api_ends_with_pytest(repo, tmp_path / "tmp")
+        _a_test_can_save_and_load_a_block(repo)
+
+
+# Named test_flow* so that conftest.py starts the session's test API for it.
+BLOCK_TEST = """
+from prefect.blocks.system import Secret
+
+
+def test_a_block_saved_to_the_session_api_loads_back(prefect_api):
+    Secret(value="s3cr3t").save("probe-secret")
+    assert Secret.load("probe-secret").get() == "s3cr3t"
+"""
+
+
+def _a_test_can_save_and_load_a_block(repo: Path) -> None:
+    """The test API registers no block types at start (conftest.py: it would import every
+    Prefect collection installed); a test that saves a block registers its type itself."""
+    probe = repo / "tests" / "test_flow_probe_block.py"
+    probe.write_text(BLOCK_TEST)
+    try:
+        pytest_ = [uv(), "run", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"]
+        proc = run([*pytest_, str(probe)], repo, check=False)
+    finally:
+        probe.unlink()
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def _servers(folder: Path) -> list[str]:
