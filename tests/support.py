@@ -129,6 +129,18 @@ def left_in_tmpdir(tmp: Path) -> list[str]:
     )
 
 
+def run_probe_test(repo: Path, name: str, source: str) -> subprocess.CompletedProcess[str]:
+    """Run a test file of ours, `tests/<name>`, in a generated repo with its own pytest setup,
+    in one process (-n 0), then remove it; the caller asserts on the outcome."""
+    probe = repo / "tests" / name
+    probe.write_text(source)
+    try:
+        pytest_ = [uv(), "run", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"]
+        return run([*pytest_, str(probe)], repo, check=False)
+    finally:
+        probe.unlink()
+
+
 def validate_compose(path: Path) -> None:
     """`docker-compose config -q` (Debian's docker-compose) plus the compose-spec schema."""
     compose = shutil.which("docker-compose")

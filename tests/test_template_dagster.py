@@ -17,6 +17,7 @@ from support import (
     clean_env,
     render_repo,
     run,
+    run_probe_test,
     uv,
     validate_compose,
     validate_helm_values,
@@ -112,15 +113,9 @@ def _a_failing_finalizer_a_test_leaves_is_still_reported(repo: Path) -> None:
     (gc.freeze) and, at exit, everything: pytest's own last collection must still see what a
     test left, and fail the run (its warnings are errors). Checked: the probe run exits 0, wrongly,
     when the freeze is moved to pytest_sessionfinish, before that collection."""
-    probe = repo / "tests" / "test_probe_leak.py"
-    probe.write_text(LEAKING_TEST)
-    try:
-        # In one process (-n 0): a pytest-xdist worker's warnings at its exit never reach the
-        # report, with or without conftest.py's gc.freeze().
-        pytest_ = [uv(), "run", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"]
-        proc = run([*pytest_, str(probe)], repo, check=False)
-    finally:
-        probe.unlink()
+    # In one process (-n 0): a pytest-xdist worker's warnings at its exit never reach the
+    # report, with or without conftest.py's gc.freeze().
+    proc = run_probe_test(repo, "test_probe_leak.py", LEAKING_TEST)
     said = proc.stdout + proc.stderr
     assert proc.returncode != 0, said
     assert "RuntimeError: a finalizer failed" in said

@@ -24,6 +24,7 @@ from support import (
     clean_env,
     render_repo,
     run,
+    run_probe_test,
     uv,
     validate_compose,
     validate_helm_values,
@@ -60,21 +61,15 @@ from prefect.blocks.system import Secret
 
 
 def test_a_block_saved_to_the_session_api_loads_back(prefect_api):
-    Secret(value="s3cr3t").save("probe-secret")
-    assert Secret.load("probe-secret").get() == "s3cr3t"
+    Secret(value="probe-value").save("probe-block")
+    assert Secret.load("probe-block").get() == "probe-value"
 """
 
 
 def _a_test_can_save_and_load_a_block(repo: Path) -> None:
     """The test API registers no block types at start (conftest.py: it would import every
     Prefect collection installed); a test that saves a block registers its type itself."""
-    probe = repo / "tests" / "test_flow_probe_block.py"
-    probe.write_text(BLOCK_TEST)
-    try:
-        pytest_ = [uv(), "run", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"]
-        proc = run([*pytest_, str(probe)], repo, check=False)
-    finally:
-        probe.unlink()
+    proc = run_probe_test(repo, "test_flow_probe_block.py", BLOCK_TEST)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
