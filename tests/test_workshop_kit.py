@@ -15,14 +15,25 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import cast
 
 import pytest
+import typer
 from packaging.version import Version
 from typer.testing import CliRunner
 
-from mlscaffold import cli, doctor, kit_index, kit_manifest, kit_platforms, kit_resolve, verify
+from mlscaffold import (
+    cli,
+    doctor,
+    kit_index,
+    kit_manifest,
+    kit_platforms,
+    kit_resolve,
+    verify,
+    workshop,
+)
 from mlscaffold.errors import InvalidAnswerError, KitError
 
 runner = CliRunner()
@@ -311,6 +322,12 @@ def test_kit_holds_pure_wheels_once_and_every_platforms_tools(narrow_kit):
     assert "uv pip install --offline" in text
     assert "mlscaffold-cli uv" in text
     assert kit_manifest.read_manifest(narrow_kit)["repositories"] == ["prefect"]
+    cutoffs = {entry["uploaded_before"] for entry in targets.values()}
+    assert len(cutoffs) == 1  # one cut-off for the whole kit, by default a week back
+    (cutoff,) = cutoffs
+    age = datetime.now(UTC) - datetime.fromisoformat(str(cutoff))
+    assert timedelta(days=7) <= age < timedelta(days=7, hours=1)
+    assert f"Versions: releases uploaded before {cutoff} (`--cooldown`)." in text
 
 
 @pytest.mark.e2e
@@ -398,6 +415,82 @@ def _demo_export(tmp_path: Path, numpy: str) -> kit_resolve.Export:
         f'dependencies = ["numpy{numpy}"]\n[dependency-groups]\ndev = ["iniconfig>=2"]\n'
     )
     return kit_resolve.Export("demo", repo, ("numpy==1.26.4", "iniconfig==2.0.0"))
+
+
+def test_a_pylock_gives_the_pins_and_the_wheel_files_they_come_from(tmp_path):
+    found = kit_resolve.read_pylock(
+        'lock-version = "1.0"\n'
+        '[[packages]]\nname = "regex"\nversion = "2026.12.2"\nwheels = [\n'
+        '  { url = "https://files.example/regex-2026.12.2-cp312-cp312-macosx_11_0_arm64.whl",'
+        ' hashes = { sha256 = "7bde" } },\n'
+        '  { url = "https://files.example/regex-2026.12.2-cp312-cp312-macosx_10_13_universal2.whl",'
+        ' hashes = { sha256 = "3aa5" } },\n]\n'
+        '[[packages]]\nname = "local"\nversion = "1"\n'
+        'wheels = [{ path = "w/local-1-py3-none-any.whl" }]\n',
+        tmp_path,
+    )
+    assert found.pins == ("regex==2026.12.2", "local==1")
+    assert found.links == (
+        "https://files.example/regex-2026.12.2-cp312-cp312-macosx_11_0_arm64.whl#sha256=7bde",
+        "https://files.example/regex-2026.12.2-cp312-cp312-macosx_10_13_universal2.whl#sha256=3aa5",
+        (tmp_path / "w/local-1-py3-none-any.whl").as_uri(),
+    )
+    with pytest.raises(KitError, match="does not parse"):
+        kit_resolve.read_pylock("[[packages]\n", tmp_path)
+
+
+def test_the_cooldown_leaves_out_the_last_days_releases():
+    now = datetime(2026, 12, 4, 20, 33, 8, tzinfo=UTC)
+    assert workshop.cutoff_for(7, now) == "2026-11-27T20:33:08Z"
+    assert workshop.cutoff_for(0, now) is None
+    command = typer.main.get_command(cli.app)
+    prepare = command.commands["workshop"].commands["prepare"]  # type: ignore[attr-defined]
+    flag = next(p for p in prepare.params if p.name == "cooldown")
+    assert flag.default == workshop.COOLDOWN_DAYS
+    entry = {"platform": "macos-arm64", "python": "3.12"}
+    week = kit_manifest.instructions(["prefect"], {"a": {**entry, "uploaded_before": "X"}}, "w")
+    assert "Versions: releases uploaded before X (`--cooldown`)." in week
+    newest = kit_manifest.instructions(["prefect"], {"a": {**entry, "uploaded_before": None}}, "w")
+    assert "Versions: the newest releases when the kit was prepared (no cool-down)." in newest
+
+
+@pytest.mark.e2e
+def test_a_cutoff_resolves_the_versions_released_before_it(tmp_path):
+    uv = kit_resolve.find_uv()
+    target = kit_platforms.Target(kit_platforms.PLATFORMS["manylinux-x86_64"], "3.12")
+    before = kit_resolve.compile_pins(uv, ["iniconfig"], target, tmp_path, "2024-01-01T00:00:00Z")
+    assert before.pins == ("iniconfig==2.0.0",)  # 2.1.0 came out in 2025
+    (newest,) = kit_resolve.compile_pins(uv, ["iniconfig"], target, tmp_path).pins
+    assert Version(newest.split("==")[1]) > Version("2.0.0")
+
+
+@pytest.mark.e2e
+def test_the_download_takes_the_files_uv_resolved_not_a_second_look_at_an_index(
+    tmp_path, monkeypatch
+):
+    """CI saw uv resolve regex 2026.12.2 while pip's view of the index had no such version.
+
+    Here pip's index is an empty one: the download must still fetch exactly the wheel uv chose.
+    """
+    uv = kit_resolve.find_uv()
+    here = kit_platforms.this_platform()
+    assert here is not None
+    target = kit_platforms.Target(here, kit_platforms.this_python())
+    resolved = kit_resolve.compile_pins(uv, ["iniconfig==2.0.0"], target, tmp_path)
+    assert resolved.pins == ("iniconfig==2.0.0",)
+    (tmp_path / "empty" / "simple").mkdir(parents=True)
+    monkeypatch.setenv("PIP_INDEX_URL", (tmp_path / "empty" / "simple").as_uri())
+    monkeypatch.setenv("PIP_EXTRA_INDEX_URL", "")
+    monkeypatch.setenv("PIP_FIND_LINKS", "")
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    pins = list(resolved.pins)
+    with pytest.raises(KitError, match="iniconfig"):  # the second look, as pip had it
+        kit_resolve.pip_download(uv, tmp_path / "asked", pins, [], tmp_path)
+    kit_resolve.pip_download(uv, tmp_path / "got", pins, [], tmp_path, resolved.links)
+    (wheel,) = (tmp_path / "got").glob("*.whl")
+    assert wheel.name == "iniconfig-2.0.0-py3-none-any.whl"
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    assert f"{wheel.name}#sha256={digest}" in "".join(resolved.links)
 
 
 @pytest.mark.e2e

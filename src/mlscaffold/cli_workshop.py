@@ -145,6 +145,15 @@ def workshop_prepare(
         Optional[list[str]],  # noqa: UP045
         typer.Option("--python", metavar="X.Y", help="Python versions (default: 3.11 3.12 3.13)."),
     ] = None,
+    cooldown: Annotated[
+        int,
+        typer.Option(
+            "--cooldown",
+            metavar="DAYS",
+            min=0,
+            help="Leave out releases younger than this; 0 takes the newest releases.",
+        ),
+    ] = 7,
 ) -> None:
     """Download every wheel the generated repositories need, for installs with no network."""
     from mlscaffold import kit_manifest, kit_platforms, workshop
@@ -166,6 +175,7 @@ def workshop_prepare(
                 progress=lambda message: status.update(message),
                 platforms=platforms,
                 pythons=pythons,
+                cooldown_days=cooldown,
             )
         count = len(kit_manifest.kit_targets(kit))
         console.print(

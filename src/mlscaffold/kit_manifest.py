@@ -2,7 +2,8 @@
 
 kit.json lists, per target (platform x Python), the wheels it uses, how many were downloaded
 for it, and `fallback`: the repositories whose wheels came from pyproject.toml's constraints
-because a locked version has no wheel there, with each version that differs from the lock.
+because a locked version has no wheel there, with each version that differs from the lock;
+and `uploaded_before`: the cut-off its releases were chosen under (None: the newest releases).
 """
 
 from __future__ import annotations
@@ -72,10 +73,11 @@ def _replace(path: Path, text: str) -> None:
 
 
 def instructions(repositories: list[str], done: dict[str, object], own: str) -> str:
-    rows, fallback = [], []
+    rows, fallback, cutoffs = [], [], set()
     for key in sorted(done):
         entry = done[key]
         if isinstance(entry, dict):
+            cutoffs.add(entry.get("uploaded_before"))
             label = PLATFORMS[str(entry["platform"])].label
             rows.append(f"| {label} | {entry['python']} | `{key}` |")
             for repository, changed in (entry.get(FALLBACK) or {}).items():
@@ -90,7 +92,17 @@ def instructions(repositories: list[str], done: dict[str, object], own: str) -> 
         distribution=DISTRIBUTION,
         own=own,
         fallback="\n".join(fallback),
+        releases=_releases(cutoffs),
     )
+
+
+def _releases(cutoffs: set[object]) -> str:
+    dates = sorted(str(c) for c in cutoffs if c)
+    if not dates:
+        return "Versions: the newest releases when the kit was prepared (no cool-down)."
+    newest = " / ".join(dates)
+    plain = " (some targets: the newest releases)" if None in cutoffs else ""
+    return f"Versions: releases uploaded before {newest}{plain} (`--cooldown`)."
 
 
 FALLBACK_NOTE = """
@@ -101,6 +113,7 @@ INSTRUCTIONS = """# Offline workshop kit
 
 Made by `mlscaffold workshop prepare` (mlscaffold {version}, `{own}`).
 Repositories: {repositories}.
+{releases}
 
 | laptop | Python | target |
 | --- | --- | --- |

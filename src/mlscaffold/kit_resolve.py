@@ -6,13 +6,25 @@ target. When a locked version has no wheel for that target (today: Airflow's `op
 on Windows, `cryptography` on macOS Intel), the fallback resolves the repository's own
 pyproject.toml constraints for that platform and Python against the registry: the newest
 versions that do have wheels there. Only when that fails too is the target refused, by name.
+
+uv writes its resolution as a pylock.toml, which names the wheel files it chose from (URL and
+sha256); the download fetches exactly those files. Asking an index again for the same pins is
+a second look at a registry that changes: a release uv saw may not be there yet for the second
+client, or a mirror may lag behind (seen in CI: uv chose regex 2026.12.2, pip's view of the
+index had no such version).
+
+Every resolution also leaves out releases newer than a cut-off (`uv --exclude-newer`; by default
+seven days before the kit is prepared): registry views that lag each other by days agree on
+versions that old, and a release pulled for a fault in its first days never reaches the room.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +63,7 @@ class Export:
     name: str  # "airflow + dbt"
     repo: Path  # the rendered repository: its pyproject.toml is the fallback's input
     requirements: tuple[str, ...]  # the lock, exported: `name==version ; marker` lines
+    cutoff: str | None = None  # releases uploaded after this (RFC 3339) were left out
 
 
 @dataclass(frozen=True)
@@ -60,18 +73,25 @@ class Pins:
     pins: tuple[str, ...]
     fallback: bool = False
     changed: tuple[str, ...] = ()  # with the fallback: "cryptography 48.0.1 (locked 50.0.2)"
+    links: tuple[str, ...] = ()  # the wheel files uv resolved the pins from: "url#sha256=..."
 
 
 def combo_name(orchestrator: Orchestrator, dbt: bool) -> str:
     return f"{orchestrator.value}{' + dbt' if dbt else ''}"
 
 
-def export(uv: str, tmp: Path, orchestrator: Orchestrator, dbt: bool) -> Export:
+def excluding(cutoff: str | None) -> list[str]:
+    return ["--exclude-newer", cutoff] if cutoff else []
+
+
+def export(
+    uv: str, tmp: Path, orchestrator: Orchestrator, dbt: bool, cutoff: str | None = None
+) -> Export:
     """Render one generated repository into `tmp`, lock it, and export the universal lock."""
     name = f"kit-{orchestrator.value}{'-dbt' if dbt else ''}"
     plan = plan_for(normalise(name), tmp / name, resolve({"dbt": dbt}), orchestrator, git=False)
     repo = render(plan).path
-    run([uv, "lock", "--quiet"], repo)
+    run([uv, "lock", "--quiet", *excluding(cutoff)], repo)
     exported = run(
         [
             uv,
@@ -89,11 +109,11 @@ def export(uv: str, tmp: Path, orchestrator: Orchestrator, dbt: bool) -> Export:
     )
     lines = [line.strip() for line in exported.splitlines()]
     locked = [x for x in lines if x and not x.startswith(("#", "-e", "."))]
-    return Export(combo_name(orchestrator, dbt), repo, (*locked, *BUILD_BACKEND))
+    return Export(combo_name(orchestrator, dbt), repo, (*locked, *BUILD_BACKEND), cutoff)
 
 
-def _uv_compile(uv: str, sources: list[str], target: Target, cwd: Path) -> list[str]:
-    """`uv pip compile` of `sources` for one target, wheels only; `name==version` lines."""
+def _uv_compile(uv: str, sources: list[str], target: Target, cwd: Path, cutoff: str | None) -> Pins:
+    """`uv pip compile` of `sources` for one target, wheels only: pins and their wheel files."""
     env = {**os.environ, "MACOSX_DEPLOYMENT_TARGET": MACOS_TARGET}
     env.pop("VIRTUAL_ENV", None)
     out = run(
@@ -103,20 +123,40 @@ def _uv_compile(uv: str, sources: list[str], target: Target, cwd: Path) -> list[
             "compile",
             "--quiet",
             "--no-header",
-            "--no-annotate",
+            "--format",
+            "pylock.toml",
             "--only-binary",
             ":all:",
             "--python-platform",
             target.platform.uv,
             "--python-version",
             target.python,
+            *excluding(cutoff),
             *sources,
         ],
         cwd,
         env,
     )
-    pins = [line.split(";")[0].strip() for line in out.splitlines()]
-    return [p for p in pins if "==" in p and not p.startswith("#")]
+    return read_pylock(out, cwd)
+
+
+def read_pylock(text: str, cwd: Path) -> Pins:
+    """Pins (`name==version`) and wheel links (`url#sha256=...`) of a pylock.toml (PEP 751)."""
+    try:
+        packages = tomllib.loads(text).get("packages", [])
+    except tomllib.TOMLDecodeError as err:
+        raise KitError(
+            f"uv printed a pylock.toml that does not parse: {err}.", NETWORK_HINT
+        ) from None
+    pins, links = [], []
+    for package in packages:
+        pins.append(f"{package['name']}=={package['version']}")
+        for wheel in package.get("wheels", []):
+            where = wheel.get("url") or (wheel.get("path") and (cwd / wheel["path"]).as_uri())
+            digest = wheel.get("hashes", {}).get("sha256")
+            if where:
+                links.append(f"{where}#sha256={digest}" if digest else where)
+    return Pins(tuple(pins), links=tuple(links))
 
 
 def _listing(tmp: Path, target: Target, requirements: tuple[str, ...] | list[str]) -> Path:
@@ -125,10 +165,12 @@ def _listing(tmp: Path, target: Target, requirements: tuple[str, ...] | list[str
     return listing
 
 
-def compile_pins(uv: str, requirements: list[str], target: Target, tmp: Path) -> list[str]:
+def compile_pins(
+    uv: str, requirements: list[str], target: Target, tmp: Path, cutoff: str | None = None
+) -> Pins:
     """Exact `name==version` pins of `requirements` for one target; the target named if none."""
     try:
-        return _uv_compile(uv, [str(_listing(tmp, target, requirements))], target, tmp)
+        return _uv_compile(uv, [str(_listing(tmp, target, requirements))], target, tmp, cutoff)
     except KitError as err:  # most often: a pinned version has no wheel for this platform
         raise KitError(f"No kit for {target.key}: {err.message}", TARGET_HINT) from None
 
@@ -143,7 +185,7 @@ def pins_for(uv: str, exported: Export, target: Target, tmp: Path) -> Pins:
     """The locked versions for `target`; if one has no wheel there, pyproject.toml's newest."""
     try:
         listing = _listing(tmp, target, exported.requirements)
-        return Pins(tuple(_uv_compile(uv, [str(listing)], target, tmp)))
+        return _uv_compile(uv, [str(listing)], target, tmp, exported.cutoff)
     except KitError as locked:
         backend = exported.repo.with_name(f"{exported.repo.name}-backend.in")  # one per job
         backend.write_text("\n".join(BUILD_BACKEND) + "\n")
@@ -151,7 +193,8 @@ def pins_for(uv: str, exported: Export, target: Target, tmp: Path) -> Pins:
             arg for group in groups(exported.repo / "pyproject.toml") for arg in ("--group", group)
         ]
         try:
-            pins = _uv_compile(uv, ["pyproject.toml", *chosen, str(backend)], target, exported.repo)
+            sources = ["pyproject.toml", *chosen, str(backend)]
+            found = _uv_compile(uv, sources, target, exported.repo, exported.cutoff)
         except KitError as err:
             raise KitError(
                 f"No kit for {target.key}: {exported.name}: neither its locked versions "
@@ -159,10 +202,11 @@ def pins_for(uv: str, exported: Export, target: Target, tmp: Path) -> Pins:
                 "there.",
                 TARGET_HINT,
             ) from None
-    return Pins(tuple(pins), True, tuple(changes(exported.requirements, pins)))
+    changed = tuple(changes(exported.requirements, found.pins))
+    return Pins(found.pins, True, changed, found.links)
 
 
-def changes(locked: tuple[str, ...] | list[str], pins: list[str]) -> list[str]:
+def changes(locked: tuple[str, ...] | list[str], pins: tuple[str, ...] | list[str]) -> list[str]:
     """The locked projects whose version `pins` changes: "x 1.0 (locked 2.0)"."""
     versions: dict[str, set[str]] = {}
     for line in locked:
@@ -204,9 +248,20 @@ def own_wheel(uv: str, dest: Path) -> Path:
     return found[-1]
 
 
-def pip_download(uv: str, dest: Path, pins: list[str], pip_args: list[str], cwd: Path) -> None:
+def pip_download(
+    uv: str, dest: Path, pins: list[str], pip_args: list[str], cwd: Path, links: Sequence[str] = ()
+) -> None:
+    """pip download of `pins`, wheels only; with `links`, only from those files (no index)."""
     listing = dest.parent / f"{dest.name}.requirements.txt"
     listing.write_text("\n".join(pins) + "\n")
+    source: list[str] = []
+    if links:  # pip picks the best wheel for the target among the files uv resolved from
+        page = dest.parent / f"{dest.name}.links.html"
+        anchors = (f'<a href="{html.escape(link)}">{html.escape(link)}</a><br>' for link in links)
+        page.write_text(
+            "<!DOCTYPE html>\n<html><body>\n" + "\n".join(anchors) + "\n</body></html>\n"
+        )
+        source = ["--no-index", "--find-links", str(page)]
     run(
         [
             uv,
@@ -220,6 +275,7 @@ def pip_download(uv: str, dest: Path, pins: list[str], pip_args: list[str], cwd:
             "--disable-pip-version-check",
             "--only-binary=:all:",
             "--no-deps",
+            *source,
             "--dest",
             str(dest),
             *pip_args,

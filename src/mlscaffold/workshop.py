@@ -9,7 +9,9 @@ with uv and exported (all dependency groups). Then, for each target (platform x 
    instead (kit_resolve.py), and kit.json and INSTRUCTIONS.md say so;
 2. pins that a wheel already in KIT/wheels serves are kept (a pure-Python wheel is stored once);
 3. the rest are downloaded with `pip download --only-binary=:all: --no-deps --platform ...
-   --python-version V --implementation cp`.
+   --python-version V --implementation cp --no-index --find-links PAGE`, where PAGE lists the
+   wheel files uv's resolution named (its pylock.toml: URL and sha256), so pip fetches what uv
+   chose and never asks an index that may not have it yet.
 
 The kit also holds mlscaffold's own wheel (built with `uv build` from a source checkout, or
 downloaded) with its dependencies, and uv's wheels, so a participant with only Python can
@@ -31,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
@@ -45,6 +48,15 @@ from mlscaffold.render import STAGING_TAG
 TOOLS = ("uv",)  # uv ships one wheel per platform: the bootstrap for a laptop with only Python
 MARKER = ".mlscaffold-kit"  # says: this folder is a kit mlscaffold made; it may be refilled
 COMPILE_WORKERS = 4
+COOLDOWN_DAYS = 7  # releases younger than this are left out of a kit (uv --exclude-newer)
+
+
+def cutoff_for(days: int, now: datetime | None = None) -> str | None:
+    """The RFC 3339 upload time a kit's releases must precede; None: no cool-down."""
+    if days <= 0:
+        return None
+    moment = (now or datetime.now(UTC)) - timedelta(days=days)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def check_kit_folder(kit: Path) -> None:
@@ -66,6 +78,7 @@ def prepare(
     *,
     platforms: Sequence[Platform] = tuple(PLATFORMS.values()),
     pythons: Sequence[str] = DEFAULT_PYTHONS,
+    cooldown_days: int = COOLDOWN_DAYS,
 ) -> list[Path]:
     """Fill KIT/wheels for every platform x Python; return the wheel files.
 
@@ -76,15 +89,16 @@ def prepare(
     check_kit_folder(kit)
     uv = kit_resolve.find_uv()
     chosen = targets(platforms, pythons)
+    cutoff = cutoff_for(cooldown_days)
     if (kit / MARKER).is_file():
-        _fill(kit, uv, orchestrators, dbt_options, chosen, progress)
+        _fill(kit, uv, orchestrators, dbt_options, chosen, progress, cutoff)
         return sorted((kit / "wheels").glob("*.whl"))
     kit.parent.mkdir(parents=True, exist_ok=True)
     with staging_folders.staging(kit.parent, f".{kit.name}.{STAGING_TAG}") as staging:
         built = staging / kit.name
         built.mkdir()
         (built / MARKER).write_text("Made by mlscaffold workshop prepare.\n")
-        _fill(built, uv, orchestrators, dbt_options, chosen, progress)
+        _fill(built, uv, orchestrators, dbt_options, chosen, progress, cutoff)
         with faults.signals_deferred():
             check_kit_folder(kit)
             if kit.exists():
@@ -116,6 +130,7 @@ def _fill(
     dbt_options: Sequence[bool],
     chosen: list[Target],
     progress: Callable[[str], None],
+    cutoff: str | None,
 ) -> None:
     wheels = kit / "wheels"
     wheels.mkdir(exist_ok=True)
@@ -127,7 +142,7 @@ def _fill(
         exports = []
         for orchestrator, dbt in combos:
             progress(f"locking {kit_resolve.combo_name(orchestrator, dbt)}")
-            exports.append(kit_resolve.export(uv, tmp, orchestrator, dbt))
+            exports.append(kit_resolve.export(uv, tmp, orchestrator, dbt, cutoff))
         progress("building mlscaffold's wheel")
         mine = kit_resolve.own_wheel(uv, tmp / "self")
         if not (wheels / mine.name).exists():
@@ -140,9 +155,11 @@ def _fill(
             # uv revalidates each package's index page: network-bound, so a few at a time.
             with ThreadPoolExecutor(max_workers=COMPILE_WORKERS) as pool:
                 repos = [pool.submit(kit_resolve.pins_for, uv, e, target, tmp) for e in exports]
-                tools = pool.submit(kit_resolve.compile_pins, uv, tooling, target, tmp)
+                tools = pool.submit(kit_resolve.compile_pins, uv, tooling, target, tmp, cutoff)
                 resolved = {e.name: job.result() for e, job in zip(exports, repos, strict=True)}
-                pins = {p for found in resolved.values() for p in found.pins} | set(tools.result())
+                found = [*resolved.values(), tools.result()]
+                pins = {p for r in found for p in r.pins}
+                links = sorted({link for r in found for link in r.links})
             pins = {p for p in pins if canonicalize_name(p.split("==")[0]) != DISTRIBUTION}
             held = _held(wheels)
             uses = {mine.name}
@@ -162,7 +179,7 @@ def _fill(
             pip_args = [a for tag in target.platform.tags for a in ("--platform", tag)]
             pip_args += ["--python-version", target.python, "--implementation", "cp"]
             for layer in kit_resolve.layers(missing):
-                kit_resolve.pip_download(uv, fresh, layer, pip_args, tmp)
+                kit_resolve.pip_download(uv, fresh, layer, pip_args, tmp, links)
             for path in fresh.glob("*.whl"):
                 uses.add(path.name)
                 if not (wheels / path.name).exists():
@@ -175,6 +192,7 @@ def _fill(
                 "wheels": sorted(uses),
                 "downloaded": len(missing),
                 "seconds": round(time.perf_counter() - started, 1),
+                "uploaded_before": cutoff,
                 **({FALLBACK: fallback} if fallback else {}),
             }
     combos_done = manifest.get("repositories", [])
