@@ -34,7 +34,7 @@ from mlscaffold import (
     verify,
     workshop,
 )
-from mlscaffold.errors import InvalidAnswerError, KitError
+from mlscaffold.errors import CooldownError, InvalidAnswerError, KitError
 
 runner = CliRunner()
 OTHER = "macos-x86_64"  # the platform the narrow kit adds to this machine's (the fallback)
@@ -462,6 +462,9 @@ def test_a_cutoff_resolves_the_versions_released_before_it(tmp_path):
     assert before.pins == ("iniconfig==2.0.0",)  # 2.1.0 came out in 2025
     (newest,) = kit_resolve.compile_pins(uv, ["iniconfig"], target, tmp_path).pins
     assert Version(newest.split("==")[1]) > Version("2.0.0")
+    with pytest.raises(CooldownError, match="exclude-newer") as caught:  # not "the network"
+        kit_resolve.compile_pins(uv, ["iniconfig>=2.1"], target, tmp_path, "2024-01-01T00:00:00Z")
+    assert "shorter --cooldown" in caught.value.hint
 
 
 @pytest.mark.e2e

@@ -151,6 +151,7 @@ def workshop_prepare(
             "--cooldown",
             metavar="DAYS",
             min=0,
+            max=365,
             help="Leave out releases younger than this; 0 takes the newest releases.",
         ),
     ] = 7,

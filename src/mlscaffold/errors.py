@@ -72,6 +72,10 @@ class KitError(MlscaffoldError):
     """The offline workshop kit could not be built."""
 
 
+class CooldownError(KitError):
+    """The kit's cut-off (--cooldown) left no release that satisfies a constraint."""
+
+
 class Aborted(MlscaffoldError):
     """The user interrupted (Ctrl-C, SIGTERM, SIGHUP)."""
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from mlscaffold import DISTRIBUTION, __version__, shell
-from mlscaffold.errors import KitError, ToolMissingError
+from mlscaffold.errors import CooldownError, KitError, ToolMissingError
 from mlscaffold.kit_platforms import MACOS_TARGET, Target
 from mlscaffold.models import Orchestrator
 from mlscaffold.naming import normalise
@@ -84,6 +84,22 @@ def excluding(cutoff: str | None) -> list[str]:
     return ["--exclude-newer", cutoff] if cutoff else []
 
 
+def run_cooled(
+    cmd: list[str], cwd: Path, cutoff: str | None, env: dict[str, str] | None = None
+) -> str:
+    """`run`, saying so when the cut-off, not the network, left no versions to choose."""
+    try:
+        return run([*cmd, *excluding(cutoff)], cwd, env)
+    except KitError as err:
+        if cutoff and "exclude-newer" in err.message:
+            raise CooldownError(
+                err.message,
+                f"The repositories need releases newer than the cut-off ({cutoff}): give a "
+                "shorter --cooldown, or --cooldown 0 for the newest releases.",
+            ) from None
+        raise
+
+
 def export(
     uv: str, tmp: Path, orchestrator: Orchestrator, dbt: bool, cutoff: str | None = None
 ) -> Export:
@@ -91,7 +107,7 @@ def export(
     name = f"kit-{orchestrator.value}{'-dbt' if dbt else ''}"
     plan = plan_for(normalise(name), tmp / name, resolve({"dbt": dbt}), orchestrator, git=False)
     repo = render(plan).path
-    run([uv, "lock", "--quiet", *excluding(cutoff)], repo)
+    run_cooled([uv, "lock", "--quiet"], repo, cutoff)
     exported = run(
         [
             uv,
@@ -116,7 +132,7 @@ def _uv_compile(uv: str, sources: list[str], target: Target, cwd: Path, cutoff: 
     """`uv pip compile` of `sources` for one target, wheels only: pins and their wheel files."""
     env = {**os.environ, "MACOSX_DEPLOYMENT_TARGET": MACOS_TARGET}
     env.pop("VIRTUAL_ENV", None)
-    out = run(
+    out = run_cooled(
         [
             uv,
             "pip",
@@ -131,10 +147,10 @@ def _uv_compile(uv: str, sources: list[str], target: Target, cwd: Path, cutoff: 
             target.platform.uv,
             "--python-version",
             target.python,
-            *excluding(cutoff),
             *sources,
         ],
         cwd,
+        cutoff,
         env,
     )
     return read_pylock(out, cwd)
@@ -171,6 +187,8 @@ def compile_pins(
     """Exact `name==version` pins of `requirements` for one target; the target named if none."""
     try:
         return _uv_compile(uv, [str(_listing(tmp, target, requirements))], target, tmp, cutoff)
+    except CooldownError:
+        raise
     except KitError as err:  # most often: a pinned version has no wheel for this platform
         raise KitError(f"No kit for {target.key}: {err.message}", TARGET_HINT) from None
 
@@ -195,6 +213,8 @@ def pins_for(uv: str, exported: Export, target: Target, tmp: Path) -> Pins:
         try:
             sources = ["pyproject.toml", *chosen, str(backend)]
             found = _uv_compile(uv, sources, target, exported.repo, exported.cutoff)
+        except CooldownError:
+            raise
         except KitError as err:
             raise KitError(
                 f"No kit for {target.key}: {exported.name}: neither its locked versions "
