@@ -53,7 +53,10 @@ def resolve_only(args: argparse.Namespace, platforms: list[kit_platforms.Platfor
     refused = 0
     with tempfile.TemporaryDirectory(prefix="kit-resolve-") as folder:
         tmp, start = Path(folder), time.perf_counter()
-        exports = [kit_resolve.export(uv, tmp, o, d) for o in orchestrators for d in (False, True)]
+        cutoff = workshop.cutoff_for(workshop.COOLDOWN_DAYS)  # as `workshop prepare` resolves
+        exports = [
+            kit_resolve.export(uv, tmp, o, d, cutoff) for o in orchestrators for d in (False, True)
+        ]
         print(f"locked {len(exports)} repositories in {time.perf_counter() - start:.0f} s")
         print(f"{'target':28} {'seconds':>7} {'pins':>5}  fell back to pyproject.toml")
         for target in chosen:
