@@ -452,6 +452,10 @@ def test_the_cooldown_leaves_out_the_last_days_releases():
     assert "Versions: releases uploaded before X (`--cooldown`)." in week
     newest = kit_manifest.instructions(["prefect"], {"a": {**entry, "uploaded_before": None}}, "w")
     assert "Versions: the newest releases when the kit was prepared (no cool-down)." in newest
+    refilled = kit_manifest.instructions(  # a kit made before --cooldown, refilled with it
+        ["prefect"], {"a": {**entry, "uploaded_before": "X"}, "b": entry}, "w"
+    )
+    assert "releases uploaded before X (some targets: the newest releases)" in refilled
 
 
 @pytest.mark.e2e
