@@ -34,7 +34,7 @@ from mlscaffold import (
     verify,
     workshop,
 )
-from mlscaffold.errors import CooldownError, InvalidAnswerError, KitError
+from mlscaffold.errors import CooldownError, InvalidAnswerError, KitError, ToolMissingError
 
 runner = CliRunner()
 OTHER = "macos-x86_64"  # the platform the narrow kit adds to this machine's (the fallback)
@@ -456,6 +456,15 @@ def test_the_cooldown_leaves_out_the_last_days_releases():
         ["prefect"], {"a": {**entry, "uploaded_before": "X"}, "b": entry}, "w"
     )
     assert "releases uploaded before X (some targets: the newest releases)" in refilled
+
+
+def test_a_uv_too_old_for_the_kit_is_named_with_the_fix():
+    kit_resolve.check_uv_version("uv 0.13.9 (x86_64-unknown-linux-gnu)", "/usr/bin/uv")
+    kit_resolve.check_uv_version("uv 0.7.0", "/usr/bin/uv")
+    kit_resolve.check_uv_version("something else", "/usr/bin/uv")  # its commands will say
+    with pytest.raises(ToolMissingError, match=r"/usr/bin/uv is uv 0\.6\.14; .* uv 0\.7") as e:
+        kit_resolve.check_uv_version("uv 0.6.14", "/usr/bin/uv")
+    assert "uv self update" in e.value.hint
 
 
 @pytest.mark.e2e

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from mlscaffold import DISTRIBUTION, __version__, shell
 from mlscaffold.errors import CooldownError, KitError, ToolMissingError
@@ -49,11 +50,33 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     return shell.run(cmd, cwd, KitError, NETWORK_HINT, env=env)
 
 
+UV_AT_LEAST = (0, 7)  # `uv pip compile --format pylock.toml` (PEP 751) came in uv 0.6.15
+
+
 def find_uv() -> str:
+    """uv on PATH, new enough for the kit's commands."""
     found = shutil.which("uv")
     if found is None:
         raise ToolMissingError("uv is not installed or not on PATH.", INSTALL_HINTS["uv"])
+    check_uv_version(run([found, "--version"], Path.cwd()), found)
     return found
+
+
+def check_uv_version(printed: str, where: str) -> None:
+    """`uv --version` prints "uv 0.13.9 (...)"; refuse one older than UV_AT_LEAST."""
+    words = printed.split()
+    try:
+        version = Version(words[1]) if len(words) > 1 else None
+    except InvalidVersion:
+        version = None
+    if version is None:
+        return  # a build that prints something else: let its commands speak for themselves
+    if version.release[:2] < UV_AT_LEAST:
+        needed = ".".join(map(str, UV_AT_LEAST))
+        raise ToolMissingError(
+            f"{where} is uv {version}; preparing a kit needs uv {needed} or newer.",
+            "Update it: uv self update (or pip install -U uv).",
+        )
 
 
 @dataclass(frozen=True)
@@ -162,11 +185,13 @@ def read_pylock(text: str, cwd: Path) -> Pins:
         packages = tomllib.loads(text).get("packages", [])
     except tomllib.TOMLDecodeError as err:
         raise KitError(
-            f"uv printed a pylock.toml that does not parse: {err}.", NETWORK_HINT
+            f"uv printed a pylock.toml that does not parse: {err}.",
+            "Update uv (uv self update) and retry.",
         ) from None
     pins, links = [], []
     for package in packages:
-        pins.append(f"{package['name']}=={package['version']}")
+        if package.get("name") and package.get("version"):  # a wheel at a known version
+            pins.append(f"{package['name']}=={package['version']}")
         for wheel in package.get("wheels", []):
             where = wheel.get("url") or (wheel.get("path") and (cwd / wheel["path"]).as_uri())
             digest = wheel.get("hashes", {}).get("sha256")
