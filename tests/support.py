@@ -129,13 +129,17 @@ def left_in_tmpdir(tmp: Path) -> list[str]:
     )
 
 
-def run_probe_test(repo: Path, name: str, source: str) -> subprocess.CompletedProcess[str]:
+def run_probe_test(
+    repo: Path, name: str, source: str, *, cache: bool = False
+) -> subprocess.CompletedProcess[str]:
     """Run a test file of ours, `tests/<name>`, in a generated repo with its own pytest setup,
-    in one process (-n 0), then remove it; the caller asserts on the outcome."""
+    in one process (-n 0), then remove it; the caller asserts on the outcome. `cache`: with
+    pytest's cache (.pytest_cache), as a user's runs have it."""
     probe = repo / "tests" / name
     probe.write_text(source)
     try:
-        pytest_ = [uv(), "run", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"]
+        pytest_ = [uv(), "run", "pytest", "-q", *([] if cache else ["-p", "no:cacheprovider"])]
+        pytest_ += ["-n", "0"]
         return run([*pytest_, str(probe)], repo, check=False)
     finally:
         probe.unlink()

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,7 @@ def test_generated_repo_installs_and_passes_its_checks(tmp_path, dbt):
     if not dbt:
         _the_session_api_ends_with_pytest(repo, tmp_path / "tmp")
         _a_test_can_save_and_load_a_block(repo)
+        _the_migrated_database_is_kept_reused_and_mended(repo)
 
 
 # Named test_flow* so that conftest.py starts the session's test API for it.
@@ -71,6 +74,45 @@ def _a_test_can_save_and_load_a_block(repo: Path) -> None:
     Prefect collection installed); a test that saves a block registers its type itself."""
     proc = run_probe_test(repo, "test_flow_probe_block.py", BLOCK_TEST)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# Named test_flow* so that conftest.py starts the session's test API for it.
+API_TEST = """
+from prefect.client.orchestration import get_client
+
+
+def test_the_session_api_writes_and_reads_its_database(prefect_api):
+    with get_client(sync_client=True) as client:
+        assert client.read_flow(client.create_flow_from_name("probe")).name == "probe"
+"""
+
+
+def _the_migrated_database_is_kept_reused_and_mended(repo: Path) -> None:
+    """With pytest's cache, the test API's database is migrated once per Prefect version and
+    kept; later sessions start from a copy; a damaged copy is migrated anew and replaced."""
+    printed = run([uv(), "run", "python", "-c", "import prefect; print(prefect.__version__)"], repo)
+    kept = (
+        repo / ".pytest_cache" / "d" / "prefect-test-api" / f"prefect-{printed.stdout.strip()}.db"
+    )
+
+    def session() -> None:
+        proc = run_probe_test(repo, "test_flow_probe_database.py", API_TEST, cache=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    def stamped() -> list[tuple[str, ...]]:
+        with closing(sqlite3.connect(kept)) as db:
+            return db.execute("SELECT version_num FROM alembic_version").fetchall()
+
+    assert not kept.exists()
+    session()
+    (head,) = stamped()  # Prefect's migrations ran to their head
+    made = kept.stat().st_mtime_ns
+    session()
+    assert kept.stat().st_mtime_ns == made  # a copy was used; nothing migrated or written
+    kept.write_text("not a database")
+    session()
+    assert stamped() == [head]
+    assert not list(kept.parent.glob("*.partial"))
 
 
 def _servers(folder: Path) -> list[str]:
