@@ -9,6 +9,7 @@ render every infrastructure and validate what it ships, offline.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -54,6 +55,7 @@ def test_generated_repo_installs_and_passes_its_checks(tmp_path, dbt):
     run([uv(), "run", "deptry", "."], repo)
     if not dbt:
         _the_session_api_ends_with_pytest(repo, tmp_path / "tmp")
+        _the_api_leaves_no_folder_when_pytest_dies_before_reading_its_port(repo, tmp_path)
         _a_test_can_save_and_load_a_block(repo)
         _the_migrated_database_is_kept_reused_and_mended(repo)
 
@@ -113,6 +115,30 @@ def _the_migrated_database_is_kept_reused_and_mended(repo: Path) -> None:
     session()
     assert stamped() == [head]
     assert not list(kept.parent.glob("*.partial"))
+
+
+def _the_api_leaves_no_folder_when_pytest_dies_before_reading_its_port(
+    repo: Path, tmp: Path
+) -> None:
+    """The server script of the generated conftest.py, its stdout a pipe whose reader is gone
+    (pytest killed before it read the port): it still removes its folder (CI saw one left)."""
+    script = (repo / "tests" / "conftest.py").read_text().split('_SERVE = """', 1)[1]
+    script = script.split('"""', 1)[0]
+    for attempt in range(3):
+        folder = tmp / f"prefect-test-api-{attempt}"
+        folder.mkdir()
+        (folder / "server.log").write_text("")
+        reader, writer = os.pipe()
+        os.close(reader)
+        python = str(repo / ".venv" / "bin" / "python")
+        with subprocess.Popen(
+            [python, "-c", script, str(folder), ""], stdin=subprocess.PIPE, stdout=writer
+        ) as server:
+            os.close(writer)
+            assert server.stdin is not None
+            server.stdin.close()
+            server.wait(timeout=60)
+        assert not folder.exists()
 
 
 def _servers(folder: Path) -> list[str]:
