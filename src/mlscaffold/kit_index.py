@@ -42,7 +42,7 @@ class KitIndex:
 
     def root_page(self) -> str:
         links = "\n".join(f'<a href="/simple/{n}/">{n}</a><br/>' for n in self.projects)
-        return _page("Simple index", links)
+        return html_page("Simple index", links)
 
     def project_page(self, name: str) -> str | None:
         files = self.projects.get(canonicalize_name(name))
@@ -52,7 +52,7 @@ class KitIndex:
             f'<a href="/wheels/{html.escape(f)}#sha256={self.sha256(f)}">{html.escape(f)}</a><br/>'
             for f in files
         )
-        return _page(f"Links for {canonicalize_name(name)}", links)
+        return html_page(f"Links for {canonicalize_name(name)}", links)
 
     def file(self, filename: str) -> Path | None:
         """Only a wheel the index lists: never a path outside KIT/wheels."""
@@ -68,7 +68,8 @@ def _is_wheel(filename: str) -> bool:
     return "/" not in filename and "\\" not in filename
 
 
-def _page(title: str, body: str) -> str:
+def html_page(title: str, body: str) -> str:
+    """A PEP 503 page: the served index's, and the links page a kit's download reads."""
     head = '<meta name="pypi:repository-version" content="1.0">'
     return (
         f"<!DOCTYPE html>\n<html><head>{head}<title>{title}</title></head>\n"
