@@ -27,6 +27,7 @@ from typer.testing import CliRunner
 from mlscaffold import (
     cli,
     doctor,
+    kit_download,
     kit_index,
     kit_manifest,
     kit_platforms,
@@ -501,8 +502,8 @@ def test_the_download_takes_the_files_uv_resolved_not_a_second_look_at_an_index(
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
     pins = list(resolved.pins)
     with pytest.raises(KitError, match="iniconfig"):  # the second look, as pip had it
-        kit_resolve.pip_download(uv, tmp_path / "asked", pins, [], tmp_path)
-    kit_resolve.pip_download(uv, tmp_path / "got", pins, [], tmp_path, resolved.links)
+        kit_download.pip_download(uv, tmp_path / "asked", pins, [], tmp_path)
+    kit_download.pip_download(uv, tmp_path / "got", pins, [], tmp_path, resolved.links)
     (wheel,) = (tmp_path / "got").glob("*.whl")
     assert wheel.name == "iniconfig-2.0.0-py3-none-any.whl"
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()

@@ -38,7 +38,14 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
-from mlscaffold import DISTRIBUTION, faults, kit_manifest, kit_resolve, staging_folders
+from mlscaffold import (
+    DISTRIBUTION,
+    faults,
+    kit_download,
+    kit_manifest,
+    kit_resolve,
+    staging_folders,
+)
 from mlscaffold.errors import TargetError
 from mlscaffold.kit_manifest import FALLBACK, read_manifest
 from mlscaffold.kit_platforms import DEFAULT_PYTHONS, PLATFORMS, Platform, Target, targets
@@ -144,7 +151,7 @@ def _fill(
             progress(f"locking {kit_resolve.combo_name(orchestrator, dbt)}")
             exports.append(kit_resolve.export(uv, tmp, orchestrator, dbt, cutoff))
         progress("building mlscaffold's wheel")
-        mine = kit_resolve.own_wheel(uv, tmp / "self")
+        mine = kit_download.own_wheel(uv, tmp / "self")
         if not (wheels / mine.name).exists():
             shutil.copy2(mine, wheels / mine.name)
         tooling = [f"{DISTRIBUTION} @ {mine.as_uri()}", *TOOLS]
@@ -178,8 +185,8 @@ def _fill(
             fresh.mkdir(parents=True)
             pip_args = [a for tag in target.platform.tags for a in ("--platform", tag)]
             pip_args += ["--python-version", target.python, "--implementation", "cp"]
-            for layer in kit_resolve.layers(missing):
-                kit_resolve.pip_download(uv, fresh, layer, pip_args, tmp, links)
+            for layer in kit_download.layers(missing):
+                kit_download.pip_download(uv, fresh, layer, pip_args, tmp, links)
             for path in fresh.glob("*.whl"):
                 uses.add(path.name)
                 if not (wheels / path.name).exists():
