@@ -50,7 +50,13 @@ def dbt_parse(repo: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def compare(orchestrator: str, bare_code: str, bare_label: str, extra_env: dict[str, str]) -> None:
+def compare(
+    orchestrator: str,
+    bare_code: str,
+    bare_label: str,
+    extra_env: dict[str, str],
+    once_code: str,
+) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dbt", action="store_true")
     parser.add_argument("--runs", type=int, default=3)
@@ -69,11 +75,12 @@ def compare(orchestrator: str, bare_code: str, bare_label: str, extra_env: dict[
         subprocess.run([python, "-c", bare_code], check=True, capture_output=True, env=env)
         if args.dbt:
             dbt_parse(repo, env)
-        suite, bare = [], []
+        once = [python, "-c", once_code.format(package=repo.name.replace("-", "_"))]
+        subprocess.run(once, check=True, capture_output=True, env=env)
+        suite, bare, pipeline = [], [], []
         for _ in range(args.runs):
-            start = time.perf_counter()
-            subprocess.run(pytest, cwd=repo, check=True, capture_output=True, env=env)
-            suite.append(time.perf_counter() - start)
+            suite.append(timed(pytest, repo, env))
+            pipeline.append(timed(once, repo, env))
             start = time.perf_counter()
             subprocess.run([python, "-c", bare_code], check=True, capture_output=True, env=env)
             # With dbt, the floor includes one dbt parse of the same project (issue 20).
@@ -86,6 +93,24 @@ def compare(orchestrator: str, bare_code: str, bare_label: str, extra_env: dict[
     floor = f"{bare_label} + dbt parse" if args.dbt else bare_label
     print(f"  {floor:<43} {b:7.2f} s")
     print(f"  suite / bare                                {s / b:7.2f} x  {verdict(s / b)}")
+    print_pipeline_once(s, statistics.median(pipeline), b)
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
+
+
+def print_pipeline_once(suite: float, once: float, floor: float) -> None:
+    """A second reference, not the target's: the repo's own pipeline run once in a fresh process
+    (import, the orchestrator's start, every step on the bundled data; no pytest). Any suite
+    that runs the pipeline once on this orchestrator costs at least this much."""
+    print(
+        f"  the repo's pipeline run once, fresh process {once:7.2f} s  "
+        f"(= {once / floor:.2f} x the floor: the least a suite that runs it costs)"
+    )
+    print(f"  suite / pipeline run once                   {suite / once:7.2f} x")
 
 
 def verdict(ratio: float) -> str:

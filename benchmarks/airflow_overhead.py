@@ -6,7 +6,8 @@ Renders a repo into a temp dir, installs it (`uv sync`, not timed), then times i
 - `uv run pytest` (the whole suite: core tests, DagBag, two dag.test() runs{, dbt}),
 - a bare one-task DAG run with dag.test() in a fresh process (Airflow import, initdb on a new
   SQLite DB, parse, run): the fixed cost any Airflow test pays,
-- the same without initdb's share, i.e. a second dag.test() in that process.
+- the same without initdb's share, i.e. a second dag.test() in that process,
+- as a second reference, the repo's own `make run` (its pipeline DAG run once) in a fresh process.
 Prints medians of N runs.
 """
 
@@ -20,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _overhead import clean_env, dbt_parse, new_repo, verdict  # beside this script
+from _overhead import clean_env, dbt_parse, new_repo, print_pipeline_once, timed, verdict
 
 BARE_DAG = """
 from airflow.sdk import dag, task
@@ -48,6 +49,14 @@ second = dag.test()
 end = time.perf_counter()
 assert first.state == second.state == "success", (first.state, second.state)
 print(mid - start, end - mid)
+"""
+# The repo's own `make run` (`python -m PACKAGE.run_dag`): initdb, the pipeline DAG's dag.test(),
+# the scoring run its model asset queues; on a new data folder.
+ONCE = """
+import sys, tempfile
+from {package}.run_dag import main
+with tempfile.TemporaryDirectory() as data:
+    assert main(["--data-dir", data]) == 0
 """
 
 
@@ -79,18 +88,13 @@ def main() -> None:
         (dags / "bare_dag.py").write_text(BARE_DAG)
         python = str(repo / ".venv" / "bin" / "python")
 
-        suite, cold, warm = [], [], []
+        once = [python, "-c", ONCE.format(package=repo.name.replace("-", "_"))]
+        pytest = ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"]
+        suite, cold, warm, pipeline = [], [], [], []
         # Run -1 is untimed: both sides then start with compiled modules cached.
         for i in range(-1, args.runs):
-            start = time.perf_counter()
-            subprocess.run(
-                ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"],
-                cwd=repo,
-                check=True,
-                capture_output=True,
-                env=env(work / f"h{i}", repo / "dags"),
-            )
-            suite.append(time.perf_counter() - start)
+            suite.append(timed(pytest, repo, env(work / f"h{i}", repo / "dags")))
+            pipeline.append(timed(once, repo, env(work / f"once{i}", repo / "dags")))
             start = time.perf_counter()
             out = subprocess.run(
                 [python, "-c", BARE_RUN, str(dags)],
@@ -103,7 +107,7 @@ def main() -> None:
             cold.append(time.perf_counter() - start + parse)
             warm.append(float(out.stdout.split()[-1]))
             if i < 0:
-                suite, cold, warm = [], [], []
+                suite, cold, warm, pipeline = [], [], [], []
 
     s, c, w = statistics.median(suite), statistics.median(cold), statistics.median(warm)
     label = "airflow + dbt" if args.dbt else "airflow"
@@ -113,6 +117,7 @@ def main() -> None:
     print(f"  bare one-task dag.test(), fresh process     {c:7.2f} s  ({what})")
     print(f"  bare one-task dag.test(), second run        {w:7.2f} s")
     print(f"  suite / bare fresh process                  {s / c:7.2f} x  {verdict(s / c)}")
+    print_pipeline_once(s, statistics.median(pipeline), c)
 
 
 if __name__ == "__main__":
