@@ -75,8 +75,8 @@ def compare(
         subprocess.run([python, "-c", bare_code], check=True, capture_output=True, env=env)
         if args.dbt:
             dbt_parse(repo, env)
-        once = [python, "-c", once_code.format(package=repo.name.replace("-", "_"))]
-        subprocess.run(once, check=True, capture_output=True, env=env)
+        once = ["uv", "run", "python", "-c", once_code.format(package=repo.name.replace("-", "_"))]
+        subprocess.run(once, cwd=repo, check=True, capture_output=True, env=env)
         suite, bare, pipeline = [], [], []
         for _ in range(args.runs):
             suite.append(timed(pytest, repo, env))

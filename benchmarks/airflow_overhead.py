@@ -88,7 +88,7 @@ def main() -> None:
         (dags / "bare_dag.py").write_text(BARE_DAG)
         python = str(repo / ".venv" / "bin" / "python")
 
-        once = [python, "-c", ONCE.format(package=repo.name.replace("-", "_"))]
+        once = ["uv", "run", "python", "-c", ONCE.format(package=repo.name.replace("-", "_"))]
         pytest = ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"]
         suite, cold, warm, pipeline = [], [], [], []
         # Run -1 is untimed: both sides then start with compiled modules cached.
