@@ -53,7 +53,7 @@ print(mid - start, end - mid)
 # The repo's own `make run` (`python -m PACKAGE.run_dag`): initdb, the pipeline DAG's dag.test(),
 # the scoring run its model asset queues; on a new data folder.
 ONCE = """
-import sys, tempfile
+import tempfile
 from {package}.run_dag import main
 with tempfile.TemporaryDirectory() as data:
     assert main(["--data-dir", data]) == 0
