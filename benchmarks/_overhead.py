@@ -44,10 +44,7 @@ def dbt_parse(repo: Path, env: dict[str, str]) -> float:
     project = str(repo / "dbt")
     dbt = str(repo / ".venv" / "bin" / "dbt")
     cmd = [dbt, "parse", "--no-partial-parse", "--project-dir", project, "--profiles-dir", project]
-    start = time.perf_counter()
-    quiet = {**env, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
-    subprocess.run(cmd, check=True, capture_output=True, env=quiet)
-    return time.perf_counter() - start
+    return timed(cmd, repo, {**env, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"})
 
 
 def compare(
